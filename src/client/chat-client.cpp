@@ -1,0 +1,206 @@
+#include "client/chat-client.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "client/http-transport.hpp"
+#include "client/instruction-template.hpp"
+#include "client/wire-format.hpp"
+
+namespace eqb {
+
+namespace {
+
+constexpr std::size_t error_body_excerpt_chars = 300;
+constexpr const char* redacted_marker = "[REDACTED]";
+
+std::string replace_all(const std::string& text, const std::string& from, const std::string& to) {
+    if (from.empty()) {
+        return text;
+    }
+    std::string out;
+    std::size_t start = 0;
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, start)) {
+        out.append(text, start, at - start);
+        out += to;
+        start = at + from.size();
+    }
+    out.append(text, start, std::string::npos);
+    return out;
+}
+
+// Servers echo rejected keys in error bodies; nothing stored or shown may hold ours.
+void redact(chat_response& response, const std::string& api_key) {
+    response.error = replace_all(response.error, api_key, redacted_marker);
+    response.raw_body = replace_all(response.raw_body, api_key, redacted_marker);
+    response.content = replace_all(response.content, api_key, redacted_marker);
+}
+
+std::string body_excerpt(const std::string& body) {
+    if (body.size() <= error_body_excerpt_chars) {
+        return body;
+    }
+    return body.substr(0, error_body_excerpt_chars) + "...";
+}
+
+class http_chat_client final : public chat_client {
+  public:
+    http_chat_client(endpoint_config config, std::optional<instruction_template> tmpl)
+        : config_(std::move(config)), template_(std::move(tmpl)) {}
+
+    chat_response send(const chat_request& request, const cancel_flag& cancel) const override {
+        chat_response response;
+        auto wire = wire_request_build(config_, template_ ? &*template_ : nullptr, request);
+        if (!wire) {
+            response.status = transport_status::CLIENT_ERROR;
+            response.error = wire.err().message;
+            return response;
+        }
+        http_post_request post;
+        post.url = wire->url;
+        post.headers = std::move(wire->headers);
+        post.body = std::move(wire->body);
+        post.timeout_s = config_.timeout_s;
+        post.connect_timeout_s = config_.connect_timeout_s;
+
+        http_post_reply reply = http_post(post, cancel);
+        response.http_status = reply.http_status;
+        response.raw_body = std::move(reply.body);
+        response.retry_after_s = reply.retry_after_s;
+        response.latency_s = reply.latency_s;
+        if (reply.status != transport_status::OK) {
+            response.status = reply.status;
+            response.error = reply.error + " (POST " + post.url + ")";
+        } else if (const transport_status by_code = http_status_classify(reply.http_status);
+                   by_code != transport_status::OK) {
+            response.status = by_code;
+            response.error = "HTTP " + std::to_string(reply.http_status) + " from POST " + post.url + ": " +
+                             body_excerpt(response.raw_body);
+        } else {
+            wire_answer answer = wire_answer_parse(config_.engine, response.raw_body);
+            response.status = answer.status;
+            response.usage = answer.usage;
+            response.content = std::move(answer.content);
+            if (answer.status != transport_status::OK) {
+                response.error = answer.error + " (POST " + post.url + ")";
+            }
+        }
+        redact(response, config_.api_key);
+        return response;
+    }
+
+    const endpoint_config& endpoint() const override { return config_; }
+
+  private:
+    endpoint_config config_;
+    std::optional<instruction_template> template_;
+};
+
+}  // namespace
+
+std::optional<engine_kind> engine_kind_from_string(const std::string& name) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::pair<const char*, engine_kind> names[] = {
+        {"openai", engine_kind::OPENAI},
+        {"mistralai", engine_kind::OPENAI},
+        {"openai-completions", engine_kind::OPENAI_COMPLETIONS},
+        {"anthropic", engine_kind::ANTHROPIC},
+        {"gemini", engine_kind::GEMINI},
+        {"llama.cpp", engine_kind::LLAMA_CPP},
+        {"ooba", engine_kind::OOBA},
+    };
+    for (const auto& [text, kind] : names) {
+        if (key == text) {
+            return kind;
+        }
+    }
+    return std::nullopt;
+}
+
+const char* engine_kind_name(engine_kind kind) {
+    switch (kind) {
+        case engine_kind::OPENAI:
+            return "openai";
+        case engine_kind::OPENAI_COMPLETIONS:
+            return "openai-completions";
+        case engine_kind::ANTHROPIC:
+            return "anthropic";
+        case engine_kind::GEMINI:
+            return "gemini";
+        case engine_kind::LLAMA_CPP:
+            return "llama.cpp";
+        case engine_kind::OOBA:
+            return "ooba";
+    }
+    return "unknown";
+}
+
+std::string endpoint_default_base_url(engine_kind kind, const std::string& reference_engine_name) {
+    switch (kind) {
+        case engine_kind::OPENAI:
+        case engine_kind::OPENAI_COMPLETIONS:
+            return reference_engine_name == "mistralai" ? "https://api.mistral.ai/v1" : "https://api.openai.com/v1";
+        case engine_kind::ANTHROPIC:
+            return "https://api.anthropic.com";
+        case engine_kind::GEMINI:
+            return "https://generativelanguage.googleapis.com/v1beta";
+        case engine_kind::LLAMA_CPP:
+            return "http://127.0.0.1:8080";
+        case engine_kind::OOBA:
+            return "http://127.0.0.1:5000";
+    }
+    return "";
+}
+
+const char* transport_status_name(transport_status status) {
+    switch (status) {
+        case transport_status::OK:
+            return "OK";
+        case transport_status::CONNECT_ERROR:
+            return "CONNECT_ERROR";
+        case transport_status::TIMEOUT:
+            return "TIMEOUT";
+        case transport_status::HTTP_ERROR:
+            return "HTTP_ERROR";
+        case transport_status::RATE_LIMITED:
+            return "RATE_LIMITED";
+        case transport_status::CLIENT_ERROR:
+            return "CLIENT_ERROR";
+        case transport_status::MALFORMED:
+            return "MALFORMED";
+        case transport_status::EMPTY_CONTENT:
+            return "EMPTY_CONTENT";
+        case transport_status::CANCELLED:
+            return "CANCELLED";
+    }
+    return "UNKNOWN";
+}
+
+result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config) {
+    endpoint_config resolved = config;
+    if (resolved.base_url.empty()) {
+        resolved.base_url = endpoint_default_base_url(resolved.engine, "");
+    }
+    if (!(resolved.timeout_s > 0.0) || !(resolved.connect_timeout_s > 0.0)) {
+        return error{"endpoint " + resolved.base_url + ": timeouts must be positive"};
+    }
+    std::optional<instruction_template> tmpl;
+    if (resolved.engine == engine_kind::LLAMA_CPP) {
+        if (resolved.instruction_template_path.empty()) {
+            return error{
+                "the llama.cpp engine needs an instruction template (a YAML file) to build its prompt; "
+                "or use the openai engine against llama.cpp's /v1 chat endpoint"};
+        }
+        auto loaded = instruction_template_load(resolved.instruction_template_path);
+        if (!loaded) {
+            return loaded.err();
+        }
+        tmpl = std::move(*loaded);
+    }
+    return std::unique_ptr<chat_client>(std::make_unique<http_chat_client>(std::move(resolved), std::move(tmpl)));
+}
+
+}  // namespace eqb

@@ -1,0 +1,115 @@
+#pragma once
+// One interface for every model server eqbench talks to. Wire formats (JSON,
+// HTTP headers) stay inside the implementations; callers see these types only.
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace eqb {
+
+enum class engine_kind {
+    OPENAI,  // OpenAI-compatible chat (OpenAI, vLLM, llama.cpp server, ollama, LM Studio, OpenRouter, Mistral)
+    OPENAI_COMPLETIONS,  // OpenAI legacy /v1/completions with a raw prompt
+    ANTHROPIC,           // Anthropic Messages API
+    GEMINI,              // Google Gemini generateContent
+    LLAMA_CPP,           // llama.cpp server /completion with a prompt built from an instruction template
+    OOBA,                // text-generation-webui: OpenAI-compatible chat, mode instruct
+};
+
+// Parses "openai", "openai-completions", "anthropic", "gemini", "llama.cpp",
+// "ooba" (any case), and the reference's aliases ("mistralai" -> OPENAI); nullopt
+// otherwise (e.g. "transformers": eqbench never runs a model itself).
+std::optional<engine_kind> engine_kind_from_string(const std::string& name);
+// The canonical name of `kind` ("openai", "openai-completions", "anthropic",
+// "gemini", "llama.cpp", "ooba"); a static string.
+const char* engine_kind_name(engine_kind kind);
+
+// The base URL used when the user gives none: "https://api.openai.com/v1" for
+// OPENAI and OPENAI_COMPLETIONS ("https://api.mistral.ai/v1" when
+// `reference_engine_name` is "mistralai"), "https://api.anthropic.com",
+// "https://generativelanguage.googleapis.com/v1beta", "http://127.0.0.1:8080"
+// (LLAMA_CPP) and "http://127.0.0.1:5000" (OOBA). chat_client_create applies it
+// with an empty name, so a Mistral endpoint needs it applied by the caller.
+std::string endpoint_default_base_url(engine_kind kind, const std::string& reference_engine_name);
+
+struct chat_message {
+    std::string role;  // "system", "user" or "assistant"
+    std::string content;
+};
+
+struct chat_request {
+    std::vector<chat_message> messages;
+    double temperature = 0.01;
+    int max_tokens = 60;
+    std::optional<double> min_p;  // sent only when set (local engines)
+    std::string extra_body_json;  // a JSON object merged into the request body; may be empty
+};
+
+// How a request ended. Everything but OK is a transport outcome, never the
+// model's answer: the scheduler retries it with backoff.
+enum class transport_status {
+    OK,
+    CONNECT_ERROR,  // could not connect / DNS / TLS
+    TIMEOUT,        // no complete response within the timeout
+    HTTP_ERROR,     // 5xx or an unexpected status
+    RATE_LIMITED,   // 429 (retry_after_s set when the server said)
+    CLIENT_ERROR,   // 4xx other than 429: not retried (bad key, bad model)
+    MALFORMED,      // body is not the expected JSON, or truncated
+    EMPTY_CONTENT,  // well-formed response without any text
+    CANCELLED,      // stopped by the caller (Ctrl-C)
+};
+
+// "OK", "CONNECT_ERROR", ... as spelled above; a static string.
+const char* transport_status_name(transport_status status);
+
+struct token_usage {
+    long input_tokens = 0;
+    long output_tokens = 0;
+};
+
+struct chat_response {
+    transport_status status = transport_status::OK;
+    int http_status = 0;
+    std::string content;   // the model's text (OK only)
+    std::string raw_body;  // the response body as received (stored; never contains our key)
+    token_usage usage;
+    std::optional<double> retry_after_s;
+    std::string error;  // human-readable reason when not OK; never contains the API key
+    double latency_s = 0.0;
+};
+
+// Where and how to reach one model server.
+struct endpoint_config {
+    engine_kind engine = engine_kind::OPENAI;
+    std::string base_url;  // e.g. https://api.openai.com/v1, http://127.0.0.1:8080
+    std::string api_key;   // may be empty (local servers)
+    std::string model;
+    std::string instruction_template_path;  // LLAMA_CPP: the YAML template; OOBA: template name
+    double timeout_s = 120.0;
+    double connect_timeout_s = 15.0;
+};
+
+// Set by the caller to stop requests in flight (checked by the transport).
+using cancel_flag = std::atomic<bool>;
+
+// A client for one endpoint. send() blocks; one instance may be used from many
+// threads at once (each call uses its own connection state).
+class chat_client {
+  public:
+    virtual ~chat_client() = default;
+    // Sends one request and blocks until it ends; failures are statuses, never exceptions.
+    virtual chat_response send(const chat_request& request, const cancel_flag& cancel) const = 0;
+    // The configuration in use (base_url already defaulted); valid for the client's lifetime.
+    virtual const endpoint_config& endpoint() const = 0;
+};
+
+// Creates the client for `config.engine`, defaulting an empty base_url; errors on
+// LLAMA_CPP without a template, or with an unreadable or Jinja-only one.
+result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config);
+
+}  // namespace eqb

@@ -1,0 +1,75 @@
+#pragma once
+// Languages of the EQ-Bench question sets and the data-driven language pack
+// that describes how prompts are rewritten and answers read in each.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eqb {
+
+// Where a prompt rule looks: literal text, or a regex in Python syntax (\w \d \s
+// as in Python 3 on str; `(?m)` makes ^ and $ match at line ends). A pattern
+// with a capturing group marks only group 1; the rest of the match is context.
+struct prompt_marker {
+    enum class syntax {
+        TEXT,
+        PATTERN,
+    };
+    syntax type = syntax::TEXT;
+    std::string value;  // never empty; a pattern never counts an empty match
+};
+
+// One prompt-rewriting step, applied in order when revision is off. A marker
+// list holds alternatives: the earliest match in the prompt is used (on a tie,
+// the one listed first).
+struct prompt_rule {
+    enum class kind {
+        DELETE,               // delete every match of `markers`, left to right
+        REPLACE_TO_LINE_END,  // replace from the first match to the end of its line
+                              // (the newline stays) by `replacement`
+        CUT_BETWEEN,          // replace from the first match of `markers` up to, not
+                              // including, the first match of `until` after it
+        APPEND,               // append `replacement`
+    };
+    kind type = kind::DELETE;
+    std::vector<prompt_marker> markers;  // empty only for APPEND
+    std::vector<prompt_marker> until;    // CUT_BETWEEN only
+    std::string replacement;             // REPLACE_TO_LINE_END, CUT_BETWEEN, APPEND
+    bool required = true;                // a required marker not found: the prompt is sent whole
+};
+
+// The rules for one wording of a question set's instructions. A pack lists one
+// or more; the first whose required markers are all found is applied.
+struct prompt_variant {
+    std::string name;  // for reports, e.g. "english instructions"
+    std::vector<prompt_rule> rules;
+};
+
+// Everything language-specific about EQ-Bench prompts and answers. Loaded from
+// JSON (src/lang/packs/*.json, or a user's file); no code path per language.
+struct language_pack {
+    std::string code;  // en, de, ja, jahalf, ...
+    std::string name;  // human name
+    // Question file name in the data directory, e.g. eq_bench_v2_questions_171_de.json.
+    std::string question_file;
+    // Benchmark version label suffix for CSV, e.g. "_de" ("" for en).
+    std::string version_suffix;
+
+    // Revision off: how the critique and revision parts are cut out (SPEC 2).
+    std::vector<prompt_variant> prompt_variants;
+
+    // Reference parser: a regex with two groups (name, score), Python
+    // syntax for \w \d \s (Unicode-aware as in Python 3).
+    std::string reference_pair_pattern;
+    // Revision-mode headings as the reference matches them (exact, case-sensitive).
+    std::string reference_first_pass_heading;
+    std::string reference_revised_heading;
+
+    // Extended parser: further headings accepted (case-insensitive, any colon).
+    std::vector<std::string> first_pass_headings;
+    std::vector<std::string> revised_headings;
+};
+
+}  // namespace eqb

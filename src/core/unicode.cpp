@@ -1,0 +1,239 @@
+#include "core/unicode.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+
+namespace eqb {
+namespace {
+
+#include "core/unicode-tables.inc"
+
+// Python's str.isspace() set, which `re` uses for \s, as an RE2 class body.
+constexpr std::string_view python_space_class =
+    "\\t\\n\\x{0b}\\f\\r\\x{1c}-\\x{1f} \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
+constexpr std::string_view python_word_class = "\\p{L}\\p{N}_";
+constexpr std::string_view python_digit_class = "\\p{Nd}";
+
+bool python_isspace(char32_t cp) {
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+}  // namespace
+
+result<std::string> python_regex_to_re2(std::string_view pattern) {
+    std::string out;
+    out.reserve(pattern.size() * 2);
+    bool in_class = false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '\\' && i + 1 < pattern.size()) {
+            const char e = pattern[++i];
+            std::string_view body;
+            bool negated = false;
+            switch (e) {
+                case 'w': body = python_word_class; break;
+                case 'd': body = python_digit_class; break;
+                case 's': body = python_space_class; break;
+                case 'W': body = python_word_class; negated = true; break;
+                case 'D': body = python_digit_class; negated = true; break;
+                case 'S': body = python_space_class; negated = true; break;
+                default:
+                    out += '\\';
+                    out += e;
+                    continue;
+            }
+            if (in_class) {
+                if (negated) {
+                    return error{"pattern '" + std::string(pattern) + "': \\" + std::string(1, e) +
+                                 " inside a character class is not supported"};
+                }
+                out += body;
+            } else {
+                out += negated ? "[^" : "[";
+                out += body;
+                out += ']';
+            }
+            continue;
+        }
+        if (!in_class && c == '[') {
+            in_class = true;
+            out += c;
+            // A ']' right after '[' or '[^' is a literal member.
+            if (i + 1 < pattern.size() && pattern[i + 1] == '^') {
+                out += pattern[++i];
+            }
+            if (i + 1 < pattern.size() && pattern[i + 1] == ']') {
+                out += "\\]";
+                ++i;
+            }
+            continue;
+        }
+        if (in_class && c == ']') {
+            in_class = false;
+        }
+        out += c;
+    }
+    return out;
+}
+
+char32_t utf8_decode(std::string_view text, std::size_t& pos) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char b0 = byte(pos);
+    if (b0 < 0x80) {
+        ++pos;
+        return b0;
+    }
+    std::size_t len = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if ((b0 & 0xE0) == 0xC0) {
+        len = 2;
+        cp = b0 & 0x1Fu;
+        min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        len = 3;
+        cp = b0 & 0x0Fu;
+        min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        len = 4;
+        cp = b0 & 0x07u;
+        min = 0x10000;
+    } else {
+        ++pos;
+        return 0xFFFD;
+    }
+    if (pos + len > text.size()) {
+        ++pos;
+        return 0xFFFD;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+        const unsigned char b = byte(pos + k);
+        if ((b & 0xC0) != 0x80) {
+            ++pos;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        ++pos;
+        return 0xFFFD;
+    }
+    pos += len;
+    return cp;
+}
+
+void utf8_append(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+int unicode_digit_value(char32_t cp) {
+    const auto* it = std::upper_bound(std::begin(unicode_digit_zeros), std::end(unicode_digit_zeros), cp);
+    if (it == std::begin(unicode_digit_zeros)) {
+        return -1;
+    }
+    const char32_t zero = *std::prev(it);
+    return cp - zero < 10 ? static_cast<int>(cp - zero) : -1;
+}
+
+std::optional<double> python_float(std::string_view text) {
+    std::string ascii;
+    ascii.reserve(text.size());
+    std::size_t pos = 0;
+    bool any_digit = false;
+    while (pos < text.size()) {
+        const char32_t cp = utf8_decode(text, pos);
+        const int digit = unicode_digit_value(cp);
+        if (digit >= 0) {
+            ascii += static_cast<char>('0' + digit);
+            any_digit = true;
+        } else if (cp == '.' || cp == '-' || cp == '+') {
+            ascii += static_cast<char>(cp);
+        } else if (python_isspace(cp)) {
+            if (!ascii.empty() && pos < text.size()) {
+                // Inner whitespace: only trailing whitespace may follow.
+                std::size_t rest = pos;
+                while (rest < text.size()) {
+                    if (!python_isspace(utf8_decode(text, rest))) {
+                        return std::nullopt;
+                    }
+                }
+                break;
+            }
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!any_digit) {
+        return std::nullopt;
+    }
+    // Python accepts [sign] digits [. digits] | [sign] . digits; strtod would
+    // also take hex and exponents, which cannot appear here.
+    const char* begin = ascii.c_str();
+    char* end = nullptr;
+    const double value = std::strtod(begin, &end);
+    if (end != begin + ascii.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string fold_fullwidth(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t start = pos;
+        const char32_t cp = utf8_decode(text, pos);
+        if (cp >= 0xFF01 && cp <= 0xFF5E) {
+            out += static_cast<char>(cp - 0xFF01 + 0x21);
+        } else if (cp == 0x3000) {
+            out += ' ';
+        } else {
+            out.append(text.substr(start, pos - start));
+        }
+    }
+    return out;
+}
+
+std::string unicode_lower(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t start = pos;
+        const char32_t cp = utf8_decode(text, pos);
+        if (cp < 0x80) {
+            out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            continue;
+        }
+        const auto* it = std::lower_bound(
+            std::begin(unicode_lower_table), std::end(unicode_lower_table), cp,
+            [](const unicode_lower_entry& e, char32_t key) { return e.cp < key; });
+        if (it != std::end(unicode_lower_table) && it->cp == cp) {
+            out += it->lower;
+        } else {
+            out.append(text.substr(start, pos - start));
+        }
+    }
+    return out;
+}
+
+}  // namespace eqb

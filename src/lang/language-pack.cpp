@@ -1,0 +1,292 @@
+#include "lang/language-pack.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "core/prompt.hpp"
+#include "core/unicode.hpp"
+#include "lang/builtin-packs.hpp"
+
+namespace eqb {
+namespace {
+
+using json = nlohmann::json;
+
+// The pair pattern's groups: the emotion name and its score.
+constexpr int pair_pattern_groups = 2;
+
+// Reads one JSON object into a language_pack. Every error names the source
+// and the field path, e.g. "en.json: field 'prompt_variants[0].rules[1].until': ...".
+class pack_reader {
+  public:
+    explicit pack_reader(std::string source) : source_(std::move(source)) {}
+
+    result<language_pack> read(const json& doc) {
+        if (!doc.is_object()) {
+            return fail_with("expected a JSON object, got " + type_name(doc));
+        }
+        language_pack pack;
+        const bool ok =
+            known_fields(doc, "",
+                         {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
+                          "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings",
+                          "revised_headings", "prompt_variants"}) &&
+            string_field(doc, "", "code", pack.code, true) && string_field(doc, "", "name", pack.name, true) &&
+            string_field(doc, "", "question_file", pack.question_file, true) &&
+            string_field(doc, "", "version_suffix", pack.version_suffix, false) &&
+            string_field(doc, "", "reference_pair_pattern", pack.reference_pair_pattern, true) &&
+            string_field(doc, "", "reference_first_pass_heading", pack.reference_first_pass_heading, true) &&
+            string_field(doc, "", "reference_revised_heading", pack.reference_revised_heading, true) &&
+            string_list_field(doc, "", "first_pass_headings", pack.first_pass_headings, true) &&
+            string_list_field(doc, "", "revised_headings", pack.revised_headings, true) &&
+            pair_pattern_check(pack.reference_pair_pattern) && variants_read(doc, pack);
+        if (!ok) {
+            return *error_;
+        }
+        return pack;
+    }
+
+    result<language_pack> fail_with(const std::string& message) {
+        error_ = error{source_ + ": " + message};
+        return *error_;
+    }
+
+  private:
+    static std::string type_name(const json& value) { return value.type_name(); }
+
+    static std::string join(const std::string& path, const std::string& field) {
+        return path.empty() ? field : path + "." + field;
+    }
+
+    bool fail(const std::string& field, const std::string& message) {
+        error_ = error{field.empty() ? source_ + ": " + message : source_ + ": field '" + field + "': " + message};
+        return false;
+    }
+
+    bool known_fields(const json& object, const std::string& path, std::initializer_list<std::string_view> names) {
+        for (const auto& item : object.items()) {
+            if (std::find(names.begin(), names.end(), item.key()) == names.end()) {
+                return fail(join(path, item.key()), "unknown field");
+            }
+        }
+        return true;
+    }
+
+    bool string_field(const json& object, const std::string& path, const char* name, std::string& out, bool non_empty) {
+        const auto field = join(path, name);
+        const auto it = object.find(name);
+        if (it == object.end()) {
+            return fail(field, "missing");
+        }
+        if (!it->is_string()) {
+            return fail(field, "expected a string, got " + type_name(*it));
+        }
+        out = it->get<std::string>();
+        if (non_empty && out.empty()) {
+            return fail(field, "must not be empty");
+        }
+        return true;
+    }
+
+    // A list of strings; `required` false accepts an absent field. A single
+    // string is read as a list of one.
+    bool string_list_field(const json& object, const std::string& path, const char* name, std::vector<std::string>& out,
+                           bool required) {
+        const auto field = join(path, name);
+        const auto it = object.find(name);
+        if (it == object.end()) {
+            return required ? fail(field, "missing") : true;
+        }
+        if (it->is_string()) {
+            out.push_back(it->get<std::string>());
+            return true;
+        }
+        if (!it->is_array()) {
+            return fail(field, "expected a string or an array of strings, got " + type_name(*it));
+        }
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const auto& item = (*it)[i];
+            if (!item.is_string()) {
+                return fail(field + "[" + std::to_string(i) + "]", "expected a string, got " + type_name(item));
+            }
+            out.push_back(item.get<std::string>());
+        }
+        return true;
+    }
+
+    bool pair_pattern_check(const std::string& pattern) {
+        const char* field = "reference_pair_pattern";
+        auto translated = python_regex_to_re2(pattern);
+        if (!translated) {
+            return fail(field, translated.err().message);
+        }
+        RE2::Options options;
+        options.set_log_errors(false);
+        const RE2 re(*translated, options);
+        if (!re.ok()) {
+            return fail(field, "invalid pattern '" + pattern + "': " + re.error());
+        }
+        if (re.NumberOfCapturingGroups() != pair_pattern_groups) {
+            return fail(field, "the pattern needs exactly two groups (name, score)");
+        }
+        return true;
+    }
+
+    bool markers_read(const json& rule, const std::string& path, const char* text_name, const char* pattern_name,
+                      std::vector<prompt_marker>& out) {
+        std::vector<std::string> texts;
+        std::vector<std::string> patterns;
+        if (!string_list_field(rule, path, text_name, texts, false) ||
+            !string_list_field(rule, path, pattern_name, patterns, false)) {
+            return false;
+        }
+        for (auto& t : texts) {
+            out.push_back({prompt_marker::syntax::TEXT, std::move(t)});
+        }
+        for (auto& p : patterns) {
+            out.push_back({prompt_marker::syntax::PATTERN, std::move(p)});
+        }
+        return true;
+    }
+
+    bool rule_read(const json& doc, const std::string& path, prompt_rule& rule) {
+        if (!doc.is_object()) {
+            return fail(path, "expected an object, got " + type_name(doc));
+        }
+        if (!known_fields(doc, path,
+                          {"kind", "text", "pattern", "until", "until_pattern", "replacement", "required"})) {
+            return false;
+        }
+        std::string kind_name;
+        if (!string_field(doc, path, "kind", kind_name, true)) {
+            return false;
+        }
+        const auto kind = prompt_rule_kind_from_name(kind_name);
+        if (!kind) {
+            return fail(join(path, "kind"),
+                        "unknown kind '" + kind_name + "' (delete, replace_to_line_end, cut_between, append)");
+        }
+        rule.type = *kind;
+        if (!markers_read(doc, path, "text", "pattern", rule.markers) ||
+            !markers_read(doc, path, "until", "until_pattern", rule.until)) {
+            return false;
+        }
+        if (doc.contains("replacement") && !string_field(doc, path, "replacement", rule.replacement, false)) {
+            return false;
+        }
+        if (const auto it = doc.find("required"); it != doc.end()) {
+            if (!it->is_boolean()) {
+                return fail(join(path, "required"), "expected true or false, got " + type_name(*it));
+            }
+            rule.required = it->get<bool>();
+        }
+        if (auto err = prompt_rule_check(rule)) {
+            // The check's message starts with the JSON field(s) concerned.
+            return fail(path, err->message);
+        }
+        return true;
+    }
+
+    bool variants_read(const json& doc, language_pack& pack) {
+        const auto it = doc.find("prompt_variants");
+        if (it == doc.end()) {
+            return fail("prompt_variants", "missing");
+        }
+        if (!it->is_array() || it->empty()) {
+            return fail("prompt_variants", "expected a non-empty array, got " + type_name(*it));
+        }
+        for (std::size_t v = 0; v < it->size(); ++v) {
+            const auto& item = (*it)[v];
+            const auto path = "prompt_variants[" + std::to_string(v) + "]";
+            if (!item.is_object()) {
+                return fail(path, "expected an object, got " + type_name(item));
+            }
+            prompt_variant variant;
+            if (!known_fields(item, path, {"name", "rules"}) || !string_field(item, path, "name", variant.name, true)) {
+                return false;
+            }
+            const auto rules = item.find("rules");
+            if (rules == item.end()) {
+                return fail(join(path, "rules"), "missing");
+            }
+            if (!rules->is_array() || rules->empty()) {
+                return fail(join(path, "rules"), "expected a non-empty array, got " + type_name(*rules));
+            }
+            for (std::size_t r = 0; r < rules->size(); ++r) {
+                prompt_rule rule;
+                if (!rule_read((*rules)[r], join(path, "rules[" + std::to_string(r) + "]"), rule)) {
+                    return false;
+                }
+                variant.rules.push_back(std::move(rule));
+            }
+            pack.prompt_variants.push_back(std::move(variant));
+        }
+        return true;
+    }
+
+    std::string source_;
+    std::optional<error> error_;
+};
+
+}  // namespace
+
+result<language_pack> language_pack_parse(std::string_view json_text, const std::string& source) {
+    pack_reader reader(source);
+    json doc;
+    try {
+        doc = json::parse(json_text.begin(), json_text.end());
+    } catch (const json::parse_error& e) {
+        return reader.fail_with(std::string("not valid JSON: ") + e.what());
+    }
+    return reader.read(doc);
+}
+
+result<language_pack> language_pack_load_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return error{path.string() + ": cannot read the language pack file"};
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) {
+        return error{path.string() + ": error while reading the language pack file"};
+    }
+    return language_pack_parse(text, path.string());
+}
+
+result<language_pack> language_pack_builtin(std::string_view code) {
+    for (std::size_t i = 0; i < detail::builtin_pack_count; ++i) {
+        const auto& file = detail::builtin_pack_files[i];
+        if (code != file.code) {
+            continue;
+        }
+        const std::string source = "built-in language pack " + std::string(file.code) + ".json";
+        const std::string_view text(reinterpret_cast<const char*>(file.data), file.size);
+        auto pack = language_pack_parse(text, source);
+        if (pack && pack->code != code) {
+            return error{source + ": field 'code': '" + pack->code + "' does not match the file name"};
+        }
+        return pack;
+    }
+    std::string known;
+    for (const auto& c : language_pack_builtin_codes()) {
+        known += known.empty() ? c : ", " + c;
+    }
+    return error{"no built-in language pack '" + std::string(code) + "' (built-in: " + known + ")"};
+}
+
+std::vector<std::string> language_pack_builtin_codes() {
+    std::vector<std::string> codes;
+    for (std::size_t i = 0; i < detail::builtin_pack_count; ++i) {
+        codes.emplace_back(detail::builtin_pack_files[i].code);
+    }
+    std::sort(codes.begin(), codes.end());
+    return codes;
+}
+
+}  // namespace eqb

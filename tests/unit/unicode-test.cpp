@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/unicode.hpp"
+
+namespace {
+
+TEST(unicode, digit_values_cover_ascii_fullwidth_and_other_scripts) {
+    EXPECT_EQ(eqb::unicode_digit_value(U'7'), 7);
+    EXPECT_EQ(eqb::unicode_digit_value(U'\uFF12'), 2);   // full-width 2
+    EXPECT_EQ(eqb::unicode_digit_value(U'\u0669'), 9);   // Arabic-Indic 9
+    EXPECT_EQ(eqb::unicode_digit_value(U'\u096A'), 4);   // Devanagari 4
+    EXPECT_EQ(eqb::unicode_digit_value(U'a'), -1);
+    EXPECT_EQ(eqb::unicode_digit_value(U'\u4E00'), -1);  // 一 is not Nd
+    EXPECT_EQ(eqb::unicode_digit_value(U'\u00B2'), -1);  // superscript 2 is No, not Nd
+}
+
+TEST(unicode, python_float_reads_any_decimal_digits) {
+    EXPECT_EQ(eqb::python_float("02"), 2.0);
+    EXPECT_EQ(eqb::python_float("\xef\xbc\x92"), 2.0);  // "２"
+    EXPECT_EQ(eqb::python_float("\xef\xbc\x91\xef\xbc\x90"), 10.0);  // "１０"
+    EXPECT_EQ(eqb::python_float("7.5"), 7.5);
+    EXPECT_EQ(eqb::python_float(" 3 "), 3.0);
+    EXPECT_FALSE(eqb::python_float("7/10").has_value());
+    EXPECT_FALSE(eqb::python_float("").has_value());
+    EXPECT_FALSE(eqb::python_float("1 2").has_value());
+    EXPECT_FALSE(eqb::python_float("0x10").has_value());
+}
+
+TEST(unicode, lower_follows_python_str_lower) {
+    EXPECT_EQ(eqb::unicode_lower("ANNOYED"), "annoyed");
+    EXPECT_EQ(eqb::unicode_lower("\xc3\x9c" "berrascht"), "\xc3\xbc" "berrascht");  // Überrascht
+    EXPECT_EQ(eqb::unicode_lower("\xce\xa3"), "\xcf\x83");                           // Σ -> σ
+    EXPECT_EQ(eqb::unicode_lower("\xe6\x80\x92"), "\xe6\x80\x92");                   // 怒 unchanged
+    EXPECT_EQ(eqb::unicode_lower("\xff\xfe" "A"), "\xff\xfe" "a");                   // invalid bytes kept
+}
+
+TEST(unicode, fullwidth_forms_fold_to_ascii) {
+    EXPECT_EQ(eqb::fold_fullwidth("\xe6\x80\x92\xe3\x82\x8a\xef\xbc\x9a\xef\xbc\x98"), "\xe6\x80\x92\xe3\x82\x8a:8");
+    EXPECT_EQ(eqb::fold_fullwidth("a\xe3\x80\x80" "b"), "a b");
+}
+
+TEST(unicode, utf8_decode_never_overruns_on_truncated_input) {
+    const std::string bad = "\xe3\x81";  // truncated 3-byte sequence
+    std::size_t pos = 0;
+    EXPECT_EQ(eqb::utf8_decode(bad, pos), U'\uFFFD');
+    EXPECT_EQ(pos, 1u);
+    EXPECT_EQ(eqb::utf8_decode(bad, pos), U'\uFFFD');
+    EXPECT_EQ(pos, 2u);
+}
+
+TEST(unicode, python_regex_classes_translate_for_re2) {
+    auto out = eqb::python_regex_to_re2(R"((\w+):\s+(\d+))");
+    ASSERT_TRUE(out.ok());
+    EXPECT_NE(out->find("\\p{L}\\p{N}_"), std::string::npos);
+    EXPECT_NE(out->find("\\p{Nd}"), std::string::npos);
+    auto negated = eqb::python_regex_to_re2(R"(([^:\s]+):\s*(\d+))");
+    ASSERT_TRUE(negated.ok());
+    EXPECT_EQ(negated->rfind("([^:\\t", 0), 0u);
+    EXPECT_FALSE(eqb::python_regex_to_re2(R"([^\W])").ok());
+}
+
+}  // namespace
