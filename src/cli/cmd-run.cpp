@@ -14,6 +14,7 @@
 #include "data/data-dir.hpp"
 #include "data/questions.hpp"
 #include "lang/language-pack.hpp"
+#include "report/pricing.hpp"
 #include "report/progress.hpp"
 
 namespace eqb {
@@ -44,9 +45,37 @@ struct run_options {
     int retries = 5;
     double timeout = 120.0;
     bool verbose = false;
-    double price_input = 0.0;
-    double price_output = 0.0;
+    std::string prices_file;
+    double price_input = -1.0;   // < 0: from the price table
+    double price_output = -1.0;
 };
+
+// The run's prices: --price-input/--price-output, else the price file
+// (--prices or $EQBENCH_PRICES) or the built-in table; unknown models cost 0.
+model_price run_price(const run_options& opts) {
+    std::string file = opts.prices_file;
+    if (file.empty()) {
+        if (const char* env = std::getenv("EQBENCH_PRICES"); env != nullptr) {
+            file = env;
+        }
+    }
+    price_table table = price_table_builtin();
+    if (!file.empty()) {
+        auto loaded = price_table_load(file);
+        if (!loaded) {
+            throw fatal_error(loaded.err().message);
+        }
+        table = std::move(*loaded);
+    }
+    model_price price = price_table_find(table, opts.model).value_or(model_price{});
+    if (opts.price_input >= 0.0) {
+        price.input_per_million = opts.price_input;
+    }
+    if (opts.price_output >= 0.0) {
+        price.output_per_million = opts.price_output;
+    }
+    return price;
+}
 
 std::string default_key_env(const std::string& engine) {
     if (engine == "anthropic") {
@@ -135,8 +164,9 @@ void run_main(const run_options& opts, cli_context& ctx) {
     settings.overwrite = opts.overwrite;
     settings.results_dir = opts.results_dir;
     settings.endpoints = urls;
-    settings.price_input_per_million = opts.price_input;
-    settings.price_output_per_million = opts.price_output;
+    const model_price price = run_price(opts);
+    settings.price_input_per_million = price.input_per_million;
+    settings.price_output_per_million = price.output_per_million;
 
     auto db = store::open(settings.results_dir);
     if (!db) {
@@ -249,8 +279,11 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
     cmd->add_option("--retries", opts->retries, "Transport retries per request (default 5)")->check(CLI::Range(0, 100));
     cmd->add_option("--timeout", opts->timeout, "Seconds per request (default 120)")->check(CLI::PositiveNumber);
     cmd->add_flag("--verbose", opts->verbose, "More output");
-    cmd->add_option("--price-input", opts->price_input, "Price per million input tokens, for the cost line");
-    cmd->add_option("--price-output", opts->price_output, "Price per million output tokens, for the cost line");
+    cmd->add_option("--prices", opts->prices_file,
+                    "Price file: {\"model\": {\"input\": USD, \"output\": USD}} per million tokens "
+                    "(default: $EQBENCH_PRICES, over the built-in list prices)");
+    cmd->add_option("--price-input", opts->price_input, "USD per million input tokens (overrides the table)");
+    cmd->add_option("--price-output", opts->price_output, "USD per million output tokens (overrides the table)");
     cmd->callback([opts, &ctx] { run_main(*opts, ctx); });
 }
 

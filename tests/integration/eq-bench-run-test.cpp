@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fmt/core.h>
+
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -252,6 +255,76 @@ TEST(eq_bench_run, api_keys_appear_nowhere) {
             }
         }
     }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(eq_bench_run, ctrl_c_stops_cleanly_and_the_run_resumes) {
+    eqb::test::temp_dir dir;
+    fake_server_config config;
+    config.latency_min_ms = 30;
+    auto server = start_server(config);
+    const auto results = dir.path() / "results";
+    std::vector<std::string> cmd{EQB_EXECUTABLE};
+    for (const auto& a : run_args(*server, results, 1)) {
+        cmd.push_back(a);
+    }
+    eqb::test::child_process child(cmd, {}, dir.path());
+    while (server->request_count() < 30) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    child.signal(SIGINT);
+    const auto stopped = child.wait(60);
+    EXPECT_EQ(stopped.exit_code, 130) << stopped.out << stopped.err;
+    EXPECT_NE(stopped.err.find("run the same command again to resume"), std::string::npos) << stopped.err;
+    const auto kept = stored_items(results);
+    EXPECT_GE(kept.size(), 20u);  // what was answered before Ctrl-C is stored
+    EXPECT_LT(kept.size(), 171u);
+
+    const auto out = eqb::test::eqbench_run(run_args(*server, results, 1), dir.path());
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    EXPECT_EQ(score_line(out.out), expected()["score"].get<double>());
+    // The final progress line (output is not a terminal: plain lines).
+    EXPECT_NE(out.out.find("[eq-bench] 171/171 (100%)"), std::string::npos) << out.out;
+    EXPECT_NE(out.out.find("resumed"), std::string::npos);
+    EXPECT_NE(out.out.find("Requests sent:"), std::string::npos);
+}
+
+TEST(eq_bench_run, cost_comes_from_the_price_file) {
+    eqb::test::temp_dir dir;
+    auto server = start_server({});
+    const auto prices = dir.path() / "prices.json";
+    {
+        std::ofstream(prices) << R"({"fake-model": {"input": 1000000, "output": 2000000}})";
+    }
+    const auto out = eqb::test::eqbench_run(run_args(*server, dir.path() / "results", 1, {"--prices", prices.string()}),
+                                            dir.path());
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    // The fake server reports 11 input and 7 output tokens per answer: 173 requests.
+    const double expected_cost = 173.0 * (11.0 * 1.0 + 7.0 * 2.0);
+    EXPECT_NE(out.out.find(fmt::format("cost: ${:.4f}", expected_cost)), std::string::npos) << out.out;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(eq_bench_run, several_base_urls_share_the_load) {
+    eqb::test::temp_dir dir;
+    fake_server_config config;
+    config.latency_min_ms = 5;
+    auto first = start_server(config);
+    auto second = start_server(config);
+    auto args = run_args(*first, dir.path() / "results", 1, {"--base-url", second->base_url() + "/v1"});
+    const auto out = eqb::test::eqbench_run(args, dir.path());
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    EXPECT_EQ(score_line(out.out), expected()["score"].get<double>());
+    EXPECT_EQ(first->request_count() + second->request_count(), 173u);
+    // Least-outstanding balancing with equal latency splits the work roughly evenly.
+    EXPECT_GT(first->request_count(), 40u);
+    EXPECT_GT(second->request_count(), 40u);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ eqb::language_pack builtin(const std::string& code) {
 }
 
 // A per-test temporary directory, removed afterwards.
-class pack_files : public ::testing::Test {
+class language_pack_files : public ::testing::Test {
   protected:
     void SetUp() override {
         static std::atomic<int> counter{0};
@@ -235,7 +235,7 @@ TEST(language_pack_builtin, embedded_bytes_match_the_source_files) {
     }
 }
 
-TEST_F(pack_files, user_pack_loads_and_rewrites) {
+TEST_F(language_pack_files, user_pack_loads_and_rewrites) {
     const auto path = write("xx.json", minimal_pack().dump(2));
     const auto pack = eqb::language_pack_load_file(path);
     ASSERT_TRUE(pack.ok()) << pack.err().message;
@@ -256,7 +256,7 @@ TEST_F(pack_files, user_pack_loads_and_rewrites) {
               "Glad: <n>\nSad: <n>\n\n\n[Done]\n\nGo:\n");
 }
 
-TEST_F(pack_files, missing_field_names_file_and_field) {
+TEST_F(language_pack_files, missing_field_names_file_and_field) {
     auto doc = minimal_pack();
     doc.erase("question_file");
     const auto message = load_error(doc);
@@ -270,7 +270,7 @@ TEST_F(pack_files, missing_field_names_file_and_field) {
     EXPECT_NE(rule_message.find("until"), std::string::npos) << rule_message;
 }
 
-TEST_F(pack_files, wrong_type_names_file_and_field) {
+TEST_F(language_pack_files, wrong_type_names_file_and_field) {
     auto doc = minimal_pack();
     doc["code"] = 7;
     auto message = load_error(doc);
@@ -293,7 +293,7 @@ TEST_F(pack_files, wrong_type_names_file_and_field) {
     EXPECT_NE(message.find("field 'prompt_variants'"), std::string::npos) << message;
 }
 
-TEST_F(pack_files, bad_values_name_file_and_field) {
+TEST_F(language_pack_files, bad_values_name_file_and_field) {
     auto doc = minimal_pack();
     doc["prompt_variants"][0]["rules"][0]["kind"] = "erase";
     auto message = load_error(doc);
@@ -323,7 +323,7 @@ TEST_F(pack_files, bad_values_name_file_and_field) {
     EXPECT_NE(message.find("field 'name': must not be empty"), std::string::npos) << message;
 }
 
-TEST_F(pack_files, unreadable_and_invalid_files_are_errors) {
+TEST_F(language_pack_files, unreadable_and_invalid_files_are_errors) {
     const auto absent = dir_ / "absent.json";
     const auto missing = eqb::language_pack_load_file(absent);
     ASSERT_FALSE(missing.ok());
