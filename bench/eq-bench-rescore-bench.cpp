@@ -60,7 +60,7 @@ void rescore_corpus(benchmark::State& state, eqb::parser_kind kind) {
         }
         benchmark::DoNotOptimize(total);
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.answers));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(c.answers));
     state.counters["runs"] = static_cast<double>(c.runs.size());
     state.counters["answers"] = static_cast<double>(c.answers);
 }
@@ -89,7 +89,7 @@ void BM_load_and_rescore_corpus(benchmark::State& state) {
         }
         benchmark::DoNotOptimize(total);
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.answers));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(c.answers));
 }
 
 }  // namespace

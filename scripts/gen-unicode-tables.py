@@ -13,6 +13,15 @@ zeros = [c for c in nd if unicodedata.digit(chr(c)) == 0]
 assert len(nd) == 10 * len(zeros)
 assert all(unicodedata.digit(chr(z + i)) == i for z in zeros for i in range(10))
 
+import re
+word = [c for c in range(0x110000) if re.match(r"\w", chr(c))]
+word_ranges = []
+for c in word:
+    if word_ranges and word_ranges[-1][1] == c - 1:
+        word_ranges[-1][1] = c
+    else:
+        word_ranges.append([c, c])
+
 lower = []
 for c in range(0x110000):
     ch = chr(c)
@@ -31,6 +40,15 @@ print("// Zero of every run of ten Unicode decimal digits (category Nd).")
 print("constexpr char32_t unicode_digit_zeros[] = {")
 for i in range(0, len(zeros), 8):
     print("    " + " ".join("0x%X," % z for z in zeros[i:i + 8]))
+print("};")
+print("// Python's \\w on str (letters, numbers, underscore) as sorted inclusive ranges.")
+print("struct unicode_range {")
+print("    char32_t first;")
+print("    char32_t last;")
+print("};")
+print("constexpr unicode_range unicode_word_ranges[] = {")
+for i in range(0, len(word_ranges), 4):
+    print("    " + " ".join("{0x%X, 0x%X}," % (a, b) for a, b in word_ranges[i:i + 4]))
 print("};")
 print("// Code points whose str.lower() differs, sorted, with the lowercase as UTF-8.")
 print("struct unicode_lower_entry {")

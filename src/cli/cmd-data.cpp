@@ -1,8 +1,9 @@
 // eqbench data fetch|verify|path: the datasets in the data directory.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -27,7 +28,8 @@ struct data_options {
 // Reports names that matched no registry file; returns how many.
 int unknown_report(const dataset_selection& selection) {
     for (const auto& name : selection.unknown) {
-        fmt::print(stderr, "eqbench: error: {}: not a dataset file or prefix of one (`eqbench data verify` lists them)\n",
+        fmt::print(stderr,
+                   "eqbench: error: {}: not a dataset file or prefix of one (`eqbench data verify` lists them)\n",
                    name);
     }
     return static_cast<int>(selection.unknown.size());
@@ -100,8 +102,7 @@ void verify_main(const data_options& opts, cli_context& ctx) {
                 break;
             case verify_status::MISMATCH:
                 ++bad;
-                fmt::print("{}: hash mismatch: expected {}, got {}\n", file->name, file->sha256,
-                           outcome.actual_sha256);
+                fmt::print("{}: hash mismatch: expected {}, got {}\n", file->name, file->sha256, outcome.actual_sha256);
                 break;
             case verify_status::UNREADABLE:
                 ++bad;
@@ -109,8 +110,7 @@ void verify_main(const data_options& opts, cli_context& ctx) {
                 break;
         }
     }
-    fmt::print("data verify: {} ok, {} missing, {} bad; data directory {}\n", ok, missing, bad,
-               location.path.string());
+    fmt::print("data verify: {} ok, {} missing, {} bad; data directory {}\n", ok, missing, bad, location.path.string());
     if (missing > 0 && !opts.allow_missing) {
         fmt::print("`eqbench data fetch` downloads missing files; --allow-missing accepts their absence\n");
     }
@@ -133,8 +133,7 @@ void cmd_data_register(CLI::App& app, cli_context& ctx) {
     data->fallthrough();
 
     auto* fetch = data->add_subcommand("fetch", "Download the pinned dataset files and check their SHA-256");
-    fetch->add_option("names", opts->fetch_names,
-                      "Files or name prefixes (e.g. instruction-templates/); default: all");
+    fetch->add_option("names", opts->fetch_names, "Files or name prefixes (e.g. instruction-templates/); default: all");
     fetch->add_option("--mirror", opts->mirror, mirror_help);
     fetch->fallthrough();
     fetch->callback([opts, &ctx] { fetch_main(*opts, ctx); });

@@ -162,6 +162,7 @@ void run_main(const run_options& opts, cli_context& ctx) {
     settings.scorer = opts.legacy_scorer ? v2_scorer::LEGACY : v2_scorer::V2_4;
     settings.retries.max_attempts = opts.retries + 1;
     settings.overwrite = opts.overwrite;
+    settings.verbose = opts.verbose;
     settings.results_dir = opts.results_dir;
     settings.endpoints = urls;
     const model_price price = run_price(opts);
@@ -278,7 +279,7 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
     cmd->add_flag("--overwrite", opts->overwrite, "Start the run again, discarding its stored answers");
     cmd->add_option("--retries", opts->retries, "Transport retries per request (default 5)")->check(CLI::Range(0, 100));
     cmd->add_option("--timeout", opts->timeout, "Seconds per request (default 120)")->check(CLI::PositiveNumber);
-    cmd->add_flag("--verbose", opts->verbose, "More output");
+    cmd->add_flag("--verbose", opts->verbose, "Print each failed attempt and each answer that did not parse");
     cmd->add_option("--prices", opts->prices_file,
                     "Price file: {\"model\": {\"input\": USD, \"output\": USD}} per million tokens "
                     "(default: $EQBENCH_PRICES, over the built-in list prices)");

@@ -16,13 +16,30 @@ constexpr std::string_view python_space_class =
 constexpr std::string_view python_word_class = "\\p{L}\\p{N}_";
 constexpr std::string_view python_digit_class = "\\p{Nd}";
 
-bool python_isspace(char32_t cp) {
+bool python_isspace_impl(char32_t cp) {
     return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
            cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
            cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 }  // namespace
+
+bool python_is_space(char32_t cp) {
+    return python_isspace_impl(cp);
+}
+
+bool python_is_word(char32_t cp) {
+    if (cp < 0x80) {
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
+    }
+    const auto* it = std::upper_bound(std::begin(unicode_word_ranges), std::end(unicode_word_ranges), cp,
+                                      [](char32_t key, const unicode_range& r) { return key < r.first; });
+    return it != std::begin(unicode_word_ranges) && cp <= std::prev(it)->last;
+}
+
+bool python_is_digit(char32_t cp) {
+    return unicode_digit_value(cp) >= 0;
+}
 
 result<std::string> python_regex_to_re2(std::string_view pattern) {
     std::string out;
@@ -126,6 +143,17 @@ char32_t utf8_decode(std::string_view text, std::size_t& pos) {
     return cp;
 }
 
+bool utf8_valid(std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t start = pos;
+        if (utf8_decode(text, pos) == 0xFFFD && text.substr(start, 3) != "\xef\xbf\xbd") {
+            return false;
+        }
+    }
+    return true;
+}
+
 void utf8_append(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
@@ -166,12 +194,12 @@ std::optional<double> python_float(std::string_view text) {
             any_digit = true;
         } else if (cp == '.' || cp == '-' || cp == '+') {
             ascii += static_cast<char>(cp);
-        } else if (python_isspace(cp)) {
+        } else if (python_is_space(cp)) {
             if (!ascii.empty() && pos < text.size()) {
                 // Inner whitespace: only trailing whitespace may follow.
                 std::size_t rest = pos;
                 while (rest < text.size()) {
-                    if (!python_isspace(utf8_decode(text, rest))) {
+                    if (!python_is_space(utf8_decode(text, rest))) {
                         return std::nullopt;
                     }
                 }
@@ -213,7 +241,54 @@ std::string fold_fullwidth(std::string_view text) {
     return out;
 }
 
+namespace {
+
+bool is_ascii(std::string_view text) {
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            return false;
+        }
+    }
+    return true;
+}
+
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+}  // namespace
+
+bool unicode_equal_lower(std::string_view a, std::string_view b) {
+    // Lowercasing maps each code point on its own, so while both strings are
+    // ASCII at the same offset a difference there is final; the first
+    // non-ASCII byte hands over to the full comparison.
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto ca = static_cast<unsigned char>(a[i]);
+        const auto cb = static_cast<unsigned char>(b[i]);
+        if (ca >= 0x80 || cb >= 0x80) {
+            return unicode_lower(a) == unicode_lower(b);
+        }
+        if (ascii_lower(static_cast<char>(ca)) != ascii_lower(static_cast<char>(cb))) {
+            return false;
+        }
+    }
+    if (a.size() == b.size()) {
+        return true;
+    }
+    // One is a prefix of the other so far; only non-ASCII text in the rest
+    // could lowercase to something equal.
+    return !is_ascii(a.substr(n)) || !is_ascii(b.substr(n)) ? unicode_lower(a) == unicode_lower(b) : false;
+}
+
 std::string unicode_lower(std::string_view text) {
+    if (is_ascii(text)) {
+        std::string ascii(text);
+        for (char& c : ascii) {
+            c = ascii_lower(c);
+        }
+        return ascii;
+    }
     std::string out;
     out.reserve(text.size());
     std::size_t pos = 0;

@@ -22,8 +22,16 @@ result<std::string> python_regex_to_re2(std::string_view pattern);
 // sequences yield U+FFFD and advance by one byte, so any input terminates.
 char32_t utf8_decode(std::string_view text, std::size_t& pos);
 
+// True when `text` is well-formed UTF-8 (what any JSON string decodes to).
+bool utf8_valid(std::string_view text);
+
 // Appends `cp` encoded as UTF-8.
 void utf8_append(std::string& out, char32_t cp);
+
+// Python's \w, \s and \d on str for one code point.
+bool python_is_word(char32_t cp);
+bool python_is_space(char32_t cp);
+bool python_is_digit(char32_t cp);
 
 // The value 0-9 of a Unicode decimal digit (category Nd), or -1.
 int unicode_digit_value(char32_t cp);
@@ -39,5 +47,8 @@ std::string fold_fullwidth(std::string_view text);
 // Python's str.lower() (full Unicode table, generated); invalid UTF-8 bytes are
 // copied through unchanged.
 std::string unicode_lower(std::string_view text);
+
+// a.lower() == b.lower() in Python; allocation-free when both are ASCII.
+bool unicode_equal_lower(std::string_view a, std::string_view b);
 
 }  // namespace eqb

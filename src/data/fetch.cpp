@@ -295,12 +295,12 @@ fetch_outcome dataset_fetcher::fetch(const dataset_file& file) {
     }
     // mkstemp makes the file private; a dataset is meant to be readable.
     using std::filesystem::perms;
-    std::filesystem::permissions(temp.path(), perms::owner_read | perms::owner_write | perms::group_read | perms::others_read,
-                                 ec);
+    std::filesystem::permissions(temp.path(),
+                                 perms::owner_read | perms::owner_write | perms::group_read | perms::others_read, ec);
     std::filesystem::rename(temp.path(), target, ec);
     if (ec) {
-        return fetch_failure(fmt::format("{}: cannot move the download into place at {}: {}", file.name,
-                                         target.string(), ec.message()));
+        return fetch_failure(
+            fmt::format("{}: cannot move the download into place at {}: {}", file.name, target.string(), ec.message()));
     }
     temp.release();
 

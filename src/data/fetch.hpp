@@ -22,11 +22,11 @@ std::string data_mirror_resolve(const std::string& flag);
 std::string dataset_url(const dataset_file& file, std::string_view mirror);
 
 struct fetch_settings {
-    std::filesystem::path data_dir;                   // created if missing
-    std::string mirror{data_default_mirror};          // http(s):// or file:// base address
-    long connect_timeout_s = 15;                      // seconds to connect
-    long low_speed_limit_bytes_per_s = 64;            // below this rate for
-    long low_speed_time_s = 30;                       // this many seconds, the transfer fails
+    std::filesystem::path data_dir;                     // created if missing
+    std::string mirror{data_default_mirror};            // http(s):// or file:// base address
+    long connect_timeout_s = 15;                        // seconds to connect
+    long low_speed_limit_bytes_per_s = 64;              // below this rate for
+    long low_speed_time_s = 30;                         // this many seconds, the transfer fails
     std::int64_t max_file_bytes = 256LL * 1024 * 1024;  // larger bodies are refused
 };
 
@@ -38,9 +38,9 @@ enum class fetch_status {
 
 struct fetch_outcome {
     fetch_status status = fetch_status::FAILED;
-    std::string message;     // FAILED: names the file and the address; else empty
+    std::string message;      // FAILED: names the file and the address; else empty
     std::uint64_t bytes = 0;  // DOWNLOADED: size of the file
-    bool replaced = false;   // DOWNLOADED over a file whose hash was wrong
+    bool replaced = false;    // DOWNLOADED over a file whose hash was wrong
 };
 
 // Fetches registry files one at a time over one reused connection. Not

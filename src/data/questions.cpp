@@ -162,12 +162,18 @@ std::string json_position_describe(std::string_view bytes, std::size_t byte) {
     return fmt::format("line {}, column {} (byte {})", line, column, offset);
 }
 
-// nlohmann's reason without its "[json.exception...] parse error at ...:" prefix.
+// nlohmann's reason without its "[json.exception.KIND.N] " tag and, for parse
+// errors, without the position (reported separately).
 std::string json_reason(const char* what) {
     std::string_view text(what);
-    if (const auto column = text.find("column "); column != std::string_view::npos) {
-        if (const auto colon = text.find(": ", column); colon != std::string_view::npos) {
-            return std::string(text.substr(colon + 2));
+    if (text.starts_with("[json.exception.")) {
+        if (const auto tag_end = text.find("] "); tag_end != std::string_view::npos) {
+            text.remove_prefix(tag_end + 2);
+        }
+    }
+    if (text.starts_with("parse error")) {
+        if (const auto colon = text.find(": "); colon != std::string_view::npos) {
+            text.remove_prefix(colon + 2);
         }
     }
     return std::string(text);

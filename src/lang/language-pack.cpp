@@ -241,7 +241,7 @@ result<language_pack> language_pack_parse(std::string_view json_text, const std:
     json doc;
     try {
         doc = json::parse(json_text.begin(), json_text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         return reader.fail_with(std::string("not valid JSON: ") + e.what());
     }
     return reader.read(doc);

@@ -47,7 +47,7 @@ result<bool> raw_results_merge(const std::filesystem::path& path, const std::str
         const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         try {
             doc = ojson::parse(bytes);
-        } catch (const ojson::parse_error& e) {
+        } catch (const ojson::exception& e) {
             // Never overwrite a file we cannot read: the user's earlier runs are in it.
             return error{path.string() + ": existing file is not valid JSON (" + e.what() +
                          "); move it aside to write new results"};
@@ -58,7 +58,7 @@ result<bool> raw_results_merge(const std::filesystem::path& path, const std::str
     }
     try {
         doc[key] = ojson::parse(entry_json);
-    } catch (const ojson::parse_error& e) {
+    } catch (const ojson::exception& e) {
         return error{path.string() + ": run entry is not valid JSON: " + e.what()};
     }
     return file_write_atomic(path, doc.dump(2) + "\n");

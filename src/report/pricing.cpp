@@ -37,7 +37,7 @@ result<price_table> price_table_load(const std::filesystem::path& path) {
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
         return error{path.string() + ": invalid JSON: " + e.what()};
     }
     if (!doc.is_object()) {

@@ -3,7 +3,6 @@
 #include <array>
 #include <cmath>
 #include <numbers>
-#include <set>
 #include <string>
 
 #include "core/python-float.hpp"
@@ -14,25 +13,31 @@ namespace {
 
 // The reference's name check: 4 pairs, each name equal to a reference emotion
 // ignoring case, and 4 distinct keys among those that matched. v1 keys the
-// distinct set by the name as written, v2 by its lowercase (both as the reference).
+// distinct set by the name as written, v2 by its lowercase (both as the
+// reference). Allocation-free for ASCII names: this runs for every answer.
 bool names_match(const emotion_reference& reference, const emotion_pairs& answer, bool key_lowercase) {
     if (answer.size() != 4) {
         return false;
     }
-    std::array<std::string, 4> ref_lower;
-    for (std::size_t i = 0; i < 4; ++i) {
-        ref_lower[i] = unicode_lower(reference.names[i]);
-    }
-    std::set<std::string> matched;
+    std::array<const std::string*, 4> keys{};
+    std::size_t distinct = 0;
     for (const auto& pair : answer.items()) {
-        const std::string lower = unicode_lower(pair.name);
-        for (std::size_t i = 0; i < 4; ++i) {
-            if (lower == ref_lower[i]) {
-                matched.insert(key_lowercase ? lower : pair.name);
-            }
+        bool matched = false;
+        for (std::size_t i = 0; i < 4 && !matched; ++i) {
+            matched = unicode_equal_lower(pair.name, reference.names[i]);
+        }
+        if (!matched) {
+            continue;
+        }
+        bool seen = false;
+        for (std::size_t k = 0; k < distinct && !seen; ++k) {
+            seen = key_lowercase ? unicode_equal_lower(*keys[k], pair.name) : *keys[k] == pair.name;
+        }
+        if (!seen) {
+            keys[distinct++] = &pair.name;
         }
     }
-    return matched.size() == 4;
+    return distinct == 4;
 }
 
 }  // namespace
@@ -72,9 +77,8 @@ std::optional<double> score_eq_bench_v2(const emotion_reference& reference, cons
     }
     double tally = 0.0;
     for (const auto& pair : answer.items()) {
-        const std::string lower = unicode_lower(pair.name);
         for (std::size_t i = 0; i < 4; ++i) {
-            if (lower != unicode_lower(reference.names[i])) {
+            if (!unicode_equal_lower(pair.name, reference.names[i])) {
                 continue;
             }
             const double d = std::fabs(pair.value - reference.scores[i]);

@@ -328,3 +328,36 @@ TEST(eq_bench_run, several_base_urls_share_the_load) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(eq_bench_run, overwrite_starts_again) {
+    eqb::test::temp_dir dir;
+    auto server = start_server({});
+    const auto results = dir.path() / "results";
+    ASSERT_EQ(eqb::test::eqbench_run(run_args(*server, results, 1), dir.path()).exit_code, 0);
+    const std::size_t first = server->request_count();
+    const auto again = eqb::test::eqbench_run(run_args(*server, results, 1, {"--overwrite"}), dir.path());
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(server->request_count(), 2 * first);
+    EXPECT_EQ(score_line(again.out), expected()["score"].get<double>());
+}
+
+TEST(eq_bench_run, a_run_below_83_percent_parseable_fails_and_is_recorded) {
+    eqb::test::temp_dir dir;
+    fake_server_config config;
+    config.responder = [](const eqb::test::fake_request&) { return std::string("I would rather not say."); };
+    fake_server server(config);
+    ASSERT_TRUE(server.start().ok());
+    const auto results = dir.path() / "results";
+    const auto out = eqb::test::eqbench_run(run_args(server, results, 1, {"--verbose"}), dir.path());
+    EXPECT_EQ(out.exit_code, 1);
+    EXPECT_NE(out.out.find("0.0 questions were parseable (min is 83%)"), std::string::npos) << out.out;
+    EXPECT_NE(out.err.find("answer did not parse (try 3 of 3)"), std::string::npos);
+    EXPECT_EQ(server.request_count(), 171u * 3u);  // every question tried 3 times
+    const std::string csv = eqb::test::read_file(results / "benchmark_results.csv");
+    EXPECT_NE(csv.find("FAILED"), std::string::npos);
+    EXPECT_NE(csv.find(",0.0 questions were parseable (min is 83%)"), std::string::npos) << csv;
+}
+
+}  // namespace

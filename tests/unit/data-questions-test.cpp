@@ -22,8 +22,8 @@ struct question_file_case {
 };
 
 const std::vector<question_file_case> question_files = {
-    {"en", eqb::eq_bench_version::V1, 60},  {"en", eqb::eq_bench_version::V2, 171},
-    {"de", eqb::eq_bench_version::V2, 171}, {"ja", eqb::eq_bench_version::V2, 171},
+    {"en", eqb::eq_bench_version::V1, 60},      {"en", eqb::eq_bench_version::V2, 171},
+    {"de", eqb::eq_bench_version::V2, 171},     {"ja", eqb::eq_bench_version::V2, 171},
     {"jahalf", eqb::eq_bench_version::V2, 171},
 };
 
@@ -43,8 +43,7 @@ TEST(data_questions_test, file_names_per_language_and_version) {
     EXPECT_EQ(eqb::questions_file_name("en", eqb::eq_bench_version::V2), "eq_bench_v2_questions_171.json");
     EXPECT_EQ(eqb::questions_file_name("de", eqb::eq_bench_version::V2), "eq_bench_v2_questions_171_de.json");
     EXPECT_EQ(eqb::questions_file_name("ja", eqb::eq_bench_version::V2), "eq_bench_v2_questions_171_ja.json");
-    EXPECT_EQ(eqb::questions_file_name("jahalf", eqb::eq_bench_version::V2),
-              "eq_bench_v2_questions_171_jahalf.json");
+    EXPECT_EQ(eqb::questions_file_name("jahalf", eqb::eq_bench_version::V2), "eq_bench_v2_questions_171_jahalf.json");
     EXPECT_EQ(eqb::questions_file_name("de", eqb::eq_bench_version::V1), std::nullopt);
     EXPECT_EQ(eqb::questions_file_name("pl", eqb::eq_bench_version::V2), std::nullopt);
     EXPECT_EQ(eqb::questions_file_name("", eqb::eq_bench_version::V2), std::nullopt);
@@ -141,8 +140,7 @@ TEST(data_questions_test, a_bad_score_names_file_question_and_field) {
 }
 
 TEST(data_questions_test, a_missing_field_is_named) {
-    const std::string no_prompt =
-        R"({"5": {"reference_answer": {}, "reference_answer_fullscale": {}}})";
+    const std::string no_prompt = R"({"5": {"reference_answer": {}, "reference_answer_fullscale": {}}})";
     EXPECT_EQ(error_of(no_prompt, "q.json"), R"(q.json: question "5": prompt: missing)");
 
     std::string no_emotion3 = one_question();
@@ -157,7 +155,8 @@ TEST(data_questions_test, a_missing_field_is_named) {
 
 TEST(data_questions_test, wrong_types_are_named) {
     EXPECT_EQ(error_of(R"({"3": [1, 2]})", "q.json"), R"(q.json: question "3": expected an object, got an array)");
-    EXPECT_EQ(error_of(R"({"3": {"prompt": 42}})", "q.json"), R"(q.json: question "3": prompt: expected a string, got 42)");
+    EXPECT_EQ(error_of(R"({"3": {"prompt": 42}})", "q.json"),
+              R"(q.json: question "3": prompt: expected a string, got 42)");
     EXPECT_EQ(error_of(R"({"3": {"prompt": "P", "reference_answer": "x"}})", "q.json"),
               R"(q.json: question "3": reference_answer: expected an object, got "x")");
     std::string numeric_name = one_question();
@@ -189,8 +188,9 @@ TEST(data_questions_test, an_unreadable_file_is_an_error_naming_its_path) {
 }
 
 TEST(data_questions_test, arbitrary_bytes_never_throw) {
-    const std::string seeds[] = {one_question(), "{\"1\":{\"prompt\":\"\\u0000\"}}", std::string(3, '\0'),
-                                 std::string(5000, '['), std::string(5000, '{'), "{\"1\":{\"prompt\":\"\\ud800\"}}"};
+    const std::string seeds[] = {one_question(),         "{\"1\":{\"prompt\":\"\\u0000\"}}",
+                                 std::string(3, '\0'),   std::string(5000, '['),
+                                 std::string(5000, '{'), "{\"1\":{\"prompt\":\"\\ud800\"}}"};
     for (const auto& seed : seeds) {
         for (std::size_t cut = 0; cut <= seed.size(); cut += 7) {
             EXPECT_NO_THROW((void)eqb::questions_parse(std::string_view(seed).substr(0, cut), "fuzz.json"));

@@ -22,9 +22,8 @@
 namespace {
 
 bool lower_hex(std::string_view text, std::size_t size) {
-    return text.size() == size && std::all_of(text.begin(), text.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return text.size() == size && std::all_of(text.begin(), text.end(),
+                                              [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // name -> hash, from the shared data folder's SHA256SUMS.

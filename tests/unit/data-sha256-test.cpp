@@ -38,8 +38,8 @@ class data_sha256_file_test : public ::testing::Test {
 
 TEST_F(data_sha256_file_test, a_file_hashes_as_its_bytes_across_read_chunks) {
     // Sizes around the 64 KiB read chunk, and the million-'a' vector.
-    for (const std::size_t size : {std::size_t{0}, std::size_t{65535}, std::size_t{65536}, std::size_t{65537},
-                                   std::size_t{200000}}) {
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{65535}, std::size_t{65536}, std::size_t{65537}, std::size_t{200000}}) {
         std::string bytes(size, '\0');
         for (std::size_t i = 0; i < size; ++i) {
             bytes[i] = static_cast<char>((i * 131) % 251);

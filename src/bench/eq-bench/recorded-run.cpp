@@ -147,7 +147,7 @@ result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, st
     ojson doc;
     try {
         doc = ojson::parse(bytes.begin(), bytes.end());
-    } catch (const ojson::parse_error& e) {
+    } catch (const ojson::exception& e) {
         return error{where + ": invalid JSON: " + e.what()};
     }
     if (!doc.is_object()) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <map>
@@ -150,6 +151,11 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
             ex.input_tokens = r.usage.input_tokens;
             ex.output_tokens = r.usage.output_tokens;
             ex.created_at = now_s();
+            if (settings.verbose && r.status != transport_status::OK) {
+                std::fprintf(stderr, "iteration %d question %s: attempt %d: %s %s\n", task.iteration, q.id.c_str(),
+                             report.attempt, transport_status_name(r.status),
+                             redact(r.error, report.client->endpoint().api_key).c_str());
+            }
             std::lock_guard lock(ctx.store_mutex);
             if (auto added = ctx.db.exchange_add(ex); !added) {
                 ctx.fail(added.err());
@@ -179,6 +185,10 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
             break;
         }
         ctx.progress.parse_failures.fetch_add(1);
+        if (settings.verbose) {
+            std::fprintf(stderr, "iteration %d question %s: answer did not parse (try %d of %d)\n", task.iteration,
+                         q.id.c_str(), failures + 1, eq_bench_answer_tries);
+        }
         const question_score stored = score_eq_bench_question(parsed, settings.revise, q.reference, v2, settings.scorer);
         if (!partial && (stored.first_pass || stored.revised)) {
             partial = response.content;
