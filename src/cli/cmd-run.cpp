@@ -1,7 +1,7 @@
 // eqbench run: one EQ-Bench run against model servers, resumable.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -46,7 +46,7 @@ struct run_options {
     double timeout = 120.0;
     bool verbose = false;
     std::string prices_file;
-    double price_input = -1.0;   // < 0: from the price table
+    double price_input = -1.0;  // < 0: from the price table
     double price_output = -1.0;
 };
 
@@ -241,8 +241,8 @@ void run_main(const run_options& opts, cli_context& ctx) {
     }
     fmt::print("{}\nScore ({}): {}\nParseable: {}\n", version, label, python_float_repr(out.scores.run.score),
                python_float_repr(out.scores.run.parseable));
-    fmt::print("Requests sent: {}, tokens: {} in / {} out, cost: ${:.4f}\n", out.usage.requests,
-               out.usage.input_tokens, out.usage.output_tokens, out.cost);
+    fmt::print("Requests sent: {}, tokens: {} in / {} out, cost: ${:.4f}\n", out.usage.requests, out.usage.input_tokens,
+               out.usage.output_tokens, out.cost);
     const double total_minutes =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 60.0;
     fmt::print("Batch completed\nTime taken: {:.1f} mins\n", total_minutes);
@@ -262,7 +262,8 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
     cmd->add_option("--api-key-env", opts->api_key_env,
                     "Environment variable holding the API key (default by engine: OPENAI_API_KEY, ANTHROPIC_API_KEY, "
                     "GEMINI_API_KEY, MISTRAL_API_KEY)");
-    cmd->add_option("--engine", opts->engine, "openai, openai-completions, anthropic, gemini, mistralai, llama.cpp, ooba");
+    cmd->add_option("--engine", opts->engine,
+                    "openai, openai-completions, anthropic, gemini, mistralai, llama.cpp, ooba");
     cmd->add_option("--instruction-template", opts->instruction_template,
                     "Instruction template (llama.cpp: YAML file; ooba: template name)");
     cmd->add_option("--run-id", opts->run_id, "Run id, the first part of the run key (default 1)");

@@ -1,7 +1,7 @@
 // eqbench score FILE...: re-scores recorded EQ-Bench runs offline.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>

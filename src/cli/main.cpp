@@ -1,7 +1,7 @@
 // eqbench: benchmarks language models the way the EQ-Bench pipeline does.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     eqb::cli_context ctx;
-    app.add_option("--data-dir", ctx.data_dir,
-                   "Data directory (default: $EQBENCH_DATA_DIR, else the cache)");
+    app.add_option("--data-dir", ctx.data_dir, "Data directory (default: $EQBENCH_DATA_DIR, else the cache)");
     eqb::cmd_data_register(app, ctx);
     eqb::cmd_score_register(app, ctx);
     eqb::cmd_run_register(app, ctx);

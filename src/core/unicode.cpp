@@ -17,9 +17,9 @@ constexpr std::string_view python_word_class = "\\p{L}\\p{N}_";
 constexpr std::string_view python_digit_class = "\\p{Nd}";
 
 bool python_isspace_impl(char32_t cp) {
-    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
-           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000;
 }
 
 }  // namespace
@@ -52,12 +52,27 @@ result<std::string> python_regex_to_re2(std::string_view pattern) {
             std::string_view body;
             bool negated = false;
             switch (e) {
-                case 'w': body = python_word_class; break;
-                case 'd': body = python_digit_class; break;
-                case 's': body = python_space_class; break;
-                case 'W': body = python_word_class; negated = true; break;
-                case 'D': body = python_digit_class; negated = true; break;
-                case 'S': body = python_space_class; negated = true; break;
+                case 'w':
+                    body = python_word_class;
+                    break;
+                case 'd':
+                    body = python_digit_class;
+                    break;
+                case 's':
+                    body = python_space_class;
+                    break;
+                case 'W':
+                    body = python_word_class;
+                    negated = true;
+                    break;
+                case 'D':
+                    body = python_digit_class;
+                    negated = true;
+                    break;
+                case 'S':
+                    body = python_space_class;
+                    negated = true;
+                    break;
                 default:
                     out += '\\';
                     out += e;
@@ -299,9 +314,8 @@ std::string unicode_lower(std::string_view text) {
             out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
             continue;
         }
-        const auto* it = std::lower_bound(
-            std::begin(unicode_lower_table), std::end(unicode_lower_table), cp,
-            [](const unicode_lower_entry& e, char32_t key) { return e.cp < key; });
+        const auto* it = std::lower_bound(std::begin(unicode_lower_table), std::end(unicode_lower_table), cp,
+                                          [](const unicode_lower_entry& e, char32_t key) { return e.cp < key; });
         if (it != std::end(unicode_lower_table) && it->cp == cp) {
             out += it->lower;
         } else {

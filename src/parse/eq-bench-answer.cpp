@@ -68,7 +68,7 @@ void find_pairs(const RE2& re, std::string_view section, bool comma_decimal, emo
 // regex (leftmost, non-overlapping, greedy runs) with Python's Unicode classes,
 // several times faster than a regex engine with captures. Any other pattern
 // (a user's pack) goes through RE2.
-constexpr std::string_view word_pair_pattern = R"((\w+):\s+(\d+))";      // en, jahalf, de
+constexpr std::string_view word_pair_pattern = R"((\w+):\s+(\d+))";          // en, jahalf, de
 constexpr std::string_view noncolon_pair_pattern = R"(([^:\s]+):\s*(\d+))";  // ja
 
 enum class pair_engine { REGEX, WORD_NAMES, NONCOLON_NAMES };
@@ -93,9 +93,8 @@ constexpr std::array<unsigned char, 128> ascii_classes = [] {
         const bool digit = c >= '0' && c <= '9';
         const bool word = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
         const bool space = (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
-        t[static_cast<std::size_t>(c)] = static_cast<unsigned char>((word ? ascii_word : 0) |
-                                                                     (space ? ascii_space : 0) |
-                                                                     (digit ? ascii_digit : 0));
+        t[static_cast<std::size_t>(c)] =
+            static_cast<unsigned char>((word ? ascii_word : 0) | (space ? ascii_space : 0) | (digit ? ascii_digit : 0));
     }
     return t;
 }();
@@ -183,8 +182,8 @@ std::string clean_label(std::string_view raw) {
     bool changed = true;
     while (changed && !s.empty()) {
         changed = false;
-        for (const std::string_view lead : {"-", "+", ">", "_", "\xe2\x80\xa2" /* • */, "\xe3\x83\xbb" /* ・ */,
-                                            "\"", "'", "`"}) {
+        for (const std::string_view lead :
+             {"-", "+", ">", "_", "\xe2\x80\xa2" /* • */, "\xe3\x83\xbb" /* ・ */, "\"", "'", "`"}) {
             if (s.rfind(lead, 0) == 0) {
                 s = trim(std::string_view(s).substr(lead.size()));
                 changed = true;
@@ -251,8 +250,7 @@ struct heading_hit {
 
 // First occurrence at or after `from` of any heading, ignoring case, with an
 // optional colon after it.
-heading_hit find_heading(const std::string& lower_text, const std::vector<std::string>& headings,
-                         std::size_t from) {
+heading_hit find_heading(const std::string& lower_text, const std::vector<std::string>& headings, std::size_t from) {
     heading_hit best;
     for (const auto& h : headings) {
         const std::string lh = unicode_lower(fold_fullwidth(h));
@@ -387,8 +385,8 @@ parsed_answer eq_bench_parser::impl::parse_lenient(std::string_view raw, bool re
 eq_bench_parser::eq_bench_parser(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 eq_bench_parser::~eq_bench_parser() = default;
 
-result<std::unique_ptr<const eq_bench_parser>> eq_bench_parser::create(const language_pack& pack,
-                                                                       parser_kind kind, bool allow_fast_path) {
+result<std::unique_ptr<const eq_bench_parser>> eq_bench_parser::create(const language_pack& pack, parser_kind kind,
+                                                                       bool allow_fast_path) {
     auto p = std::make_unique<impl>();
     p->kind = kind;
     if (allow_fast_path && pack.reference_pair_pattern == word_pair_pattern) {
@@ -405,8 +403,8 @@ result<std::unique_ptr<const eq_bench_parser>> eq_bench_parser::create(const lan
         options.set_log_errors(false);
         auto re = std::make_unique<RE2>(*translated, options);
         if (!re->ok()) {
-            return error{"language pack '" + pack.code + "': " + field + ": invalid pattern '" +
-                         std::string(pattern) + "': " + re->error()};
+            return error{"language pack '" + pack.code + "': " + field + ": invalid pattern '" + std::string(pattern) +
+                         "': " + re->error()};
         }
         if (re->NumberOfCapturingGroups() != 2) {
             return error{"language pack '" + pack.code + "': " + field +

@@ -33,7 +33,7 @@ class eq_bench_parser {
     // results, faster); `allow_fast_path = false` forces the regex engine, for
     // tests that prove the two agree.
     static result<std::unique_ptr<const eq_bench_parser>> create(const language_pack& pack, parser_kind kind,
-                                                                bool allow_fast_path = true);
+                                                                 bool allow_fast_path = true);
     ~eq_bench_parser();
     eq_bench_parser(const eq_bench_parser&) = delete;
     eq_bench_parser& operator=(const eq_bench_parser&) = delete;

@@ -1,7 +1,7 @@
 #include "report/files.hpp"
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -67,11 +67,20 @@ result<bool> raw_results_merge(const std::filesystem::path& path, const std::str
 const std::vector<std::string>& benchmark_csv_header() {
     // As the reference writes it: ", " between names, so readers of its files
     // find the same column names (with their leading spaces).
-    static const std::vector<std::string> header = {
-        "Run ID",           " Benchmark Completed", " Prompt Format",     " Model Path",
-        " Lora Path",       " Quantization",        " Benchmark Score",   " Benchmark Version",
-        " Num Questions Parseable", " Num Iterations", " Inference Engine", " Ooba Params",
-        " Download Filters", " Error"};
+    static const std::vector<std::string> header = {"Run ID",
+                                                    " Benchmark Completed",
+                                                    " Prompt Format",
+                                                    " Model Path",
+                                                    " Lora Path",
+                                                    " Quantization",
+                                                    " Benchmark Score",
+                                                    " Benchmark Version",
+                                                    " Num Questions Parseable",
+                                                    " Num Iterations",
+                                                    " Inference Engine",
+                                                    " Ooba Params",
+                                                    " Download Filters",
+                                                    " Error"};
     return header;
 }
 

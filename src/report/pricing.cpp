@@ -11,18 +11,10 @@ const price_table& price_table_builtin() {
     // List prices in USD per million tokens (input, output) at the time of
     // writing; a price file overrides them.
     static const price_table table = {
-        {"gpt-4o", {2.50, 10.00}},
-        {"gpt-4o-mini", {0.15, 0.60}},
-        {"gpt-4-turbo", {10.00, 30.00}},
-        {"gpt-4", {30.00, 60.00}},
-        {"gpt-3.5-turbo", {0.50, 1.50}},
-        {"claude-3-5-sonnet", {3.00, 15.00}},
-        {"claude-3-opus", {15.00, 75.00}},
-        {"claude-3-sonnet", {3.00, 15.00}},
-        {"claude-3-haiku", {0.25, 1.25}},
-        {"gemini-1.5-pro", {1.25, 5.00}},
-        {"gemini-1.5-flash", {0.075, 0.30}},
-        {"mistral-large", {2.00, 6.00}},
+        {"gpt-4o", {2.50, 10.00}},         {"gpt-4o-mini", {0.15, 0.60}},       {"gpt-4-turbo", {10.00, 30.00}},
+        {"gpt-4", {30.00, 60.00}},         {"gpt-3.5-turbo", {0.50, 1.50}},     {"claude-3-5-sonnet", {3.00, 15.00}},
+        {"claude-3-opus", {15.00, 75.00}}, {"claude-3-sonnet", {3.00, 15.00}},  {"claude-3-haiku", {0.25, 1.25}},
+        {"gemini-1.5-pro", {1.25, 5.00}},  {"gemini-1.5-flash", {0.075, 0.30}}, {"mistral-large", {2.00, 6.00}},
         {"mistral-small", {0.20, 0.60}},
     };
     return table;
@@ -59,7 +51,8 @@ std::optional<model_price> price_table_find(const price_table& table, const std:
     if (auto it = table.find(model); it != table.end()) {
         return it->second;
     }
-    const std::string base = model.substr(model.find_last_of('/') == std::string::npos ? 0 : model.find_last_of('/') + 1);
+    const std::string base =
+        model.substr(model.find_last_of('/') == std::string::npos ? 0 : model.find_last_of('/') + 1);
     std::optional<model_price> best;
     std::size_t best_len = 0;
     for (const auto& [name, price] : table) {

@@ -9,10 +9,10 @@
 namespace eqb {
 
 struct progress_snapshot {
-    std::string label;        // e.g. "eq-bench"
+    std::string label;  // e.g. "eq-bench"
     int total = 0;
-    int done = 0;             // including already_done
-    int already_done = 0;     // found in the store at start (resumed)
+    int done = 0;          // including already_done
+    int already_done = 0;  // found in the store at start (resumed)
     int transport_retries = 0;
     int parse_failures = 0;
     double elapsed_s = 0.0;

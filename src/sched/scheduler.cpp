@@ -63,8 +63,8 @@ int endpoint_pool::total_slots() const {
 }
 
 chat_response send_with_retries(endpoint_pool& pool, const chat_request& request, const retry_policy& policy,
-                                 const cancel_flag& stop, const cancel_flag& abort, std::mt19937_64& rng,
-                                 const std::function<void(const attempt_report&)>& on_attempt) {
+                                const cancel_flag& stop, const cancel_flag& abort, std::mt19937_64& rng,
+                                const std::function<void(const attempt_report&)>& on_attempt) {
     chat_response last;
     last.status = transport_status::CANCELLED;
     last.error = "cancelled before sending";
@@ -83,8 +83,8 @@ chat_response send_with_retries(endpoint_pool& pool, const chat_request& request
             return last;
         }
         // Sleep in short steps so Ctrl-C is not held up by a long backoff.
-        const auto until = std::chrono::steady_clock::now() +
-                           std::chrono::duration<double>(retry_delay_s(policy, attempt, last, rng));
+        const auto until =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(retry_delay_s(policy, attempt, last, rng));
         while (std::chrono::steady_clock::now() < until) {
             if (stop.load()) {
                 return last;

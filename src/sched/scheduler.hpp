@@ -16,9 +16,9 @@
 namespace eqb {
 
 struct retry_policy {
-    int max_attempts = 6;          // transport attempts per answer try (first + retries)
-    double base_delay_s = 0.5;     // first backoff
-    double max_delay_s = 30.0;     // backoff cap (Retry-After may ask for more, up to max_retry_after_s)
+    int max_attempts = 6;       // transport attempts per answer try (first + retries)
+    double base_delay_s = 0.5;  // first backoff
+    double max_delay_s = 30.0;  // backoff cap (Retry-After may ask for more, up to max_retry_after_s)
     double max_retry_after_s = 120.0;
 };
 
@@ -84,7 +84,7 @@ struct attempt_report {
 // OK, or the final failure (CANCELLED when stopped before any answer).
 // `on_attempt` runs after every attempt on the calling thread.
 chat_response send_with_retries(endpoint_pool& pool, const chat_request& request, const retry_policy& policy,
-                                 const cancel_flag& stop, const cancel_flag& abort, std::mt19937_64& rng,
-                                 const std::function<void(const attempt_report&)>& on_attempt);
+                                const cancel_flag& stop, const cancel_flag& abort, std::mt19937_64& rng,
+                                const std::function<void(const attempt_report&)>& on_attempt);
 
 }  // namespace eqb

@@ -82,16 +82,15 @@ std::optional<double> score_eq_bench_v2(const emotion_reference& reference, cons
                 continue;
             }
             const double d = std::fabs(pair.value - reference.scores[i]);
-            const bool sigmoid = scorer == v2_scorer::V2_4 ? d <= eq_bench_v2_linear_from
-                                                            : d < eq_bench_v2_linear_from;
+            const bool sigmoid = scorer == v2_scorer::V2_4 ? d <= eq_bench_v2_linear_from : d < eq_bench_v2_linear_from;
             double scaled = 0.0;
             if (d == 0.0) {
                 scaled = 0.0;
             } else if (sigmoid) {
                 // 6.5 * (1 / (1 + math.e ** (-1.2 * (d - 4)))), in the reference's order.
                 scaled = eq_bench_v2_sigmoid_height *
-                         (1.0 / (1.0 + std::pow(std::numbers::e, -eq_bench_v2_sigmoid_slope *
-                                                                   (d - eq_bench_v2_sigmoid_centre))));
+                         (1.0 / (1.0 + std::pow(std::numbers::e,
+                                                -eq_bench_v2_sigmoid_slope * (d - eq_bench_v2_sigmoid_centre))));
             } else {
                 scaled = d;
             }
@@ -106,8 +105,7 @@ bool eq_bench_answer_scores(const parsed_answer& answer, bool revise, const emot
            (!revise || score_eq_bench_v1(reference_v1, answer.revised).has_value());
 }
 
-question_score score_eq_bench_question(const parsed_answer& answer, bool revise,
-                                       const emotion_reference& reference_v1,
+question_score score_eq_bench_question(const parsed_answer& answer, bool revise, const emotion_reference& reference_v1,
                                        const emotion_reference* reference_v2, v2_scorer scorer) {
     const auto score = [&](const emotion_pairs& pairs) -> std::optional<double> {
         if (reference_v2 != nullptr) {
@@ -161,8 +159,7 @@ iteration_result eq_bench_iteration_aggregate(const std::vector<question_score>&
     return r;
 }
 
-run_result eq_bench_run_aggregate(const std::vector<iteration_result>& iterations, int n_iterations,
-                                  int n_questions) {
+run_result eq_bench_run_aggregate(const std::vector<iteration_result>& iterations, int n_iterations, int n_questions) {
     run_result r;
     double score_tally = 0.0;
     double parseable_tally = 0.0;

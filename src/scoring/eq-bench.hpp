@@ -14,12 +14,12 @@
 namespace eqb {
 
 // Constants of the method (reference pipeline v2.4).
-constexpr double eq_bench_v2_adjust = 0.7477;        // scales the difference tally
-constexpr double eq_bench_v2_sigmoid_height = 6.5;   // S-curve maximum
-constexpr double eq_bench_v2_sigmoid_slope = 1.2;    // S-curve steepness
-constexpr double eq_bench_v2_sigmoid_centre = 4.0;   // S-curve midpoint
-constexpr double eq_bench_v2_linear_from = 5.0;      // d beyond this counts as d
-constexpr double eq_bench_min_parseable = 0.8333;    // share of questions a run needs
+constexpr double eq_bench_v2_adjust = 0.7477;       // scales the difference tally
+constexpr double eq_bench_v2_sigmoid_height = 6.5;  // S-curve maximum
+constexpr double eq_bench_v2_sigmoid_slope = 1.2;   // S-curve steepness
+constexpr double eq_bench_v2_sigmoid_centre = 4.0;  // S-curve midpoint
+constexpr double eq_bench_v2_linear_from = 5.0;     // d beyond this counts as d
+constexpr double eq_bench_min_parseable = 0.8333;   // share of questions a run needs
 constexpr double eq_bench_revised_parseable_share = 0.95;
 
 enum class v2_scorer {
@@ -51,8 +51,7 @@ struct question_score {
 // each nullopt where that part does not match. Checked on the conformance corpus.
 // `reference_v1` is reference_answer; `reference_v2` is reference_answer_fullscale
 // (null for a v1 question set).
-question_score score_eq_bench_question(const parsed_answer& answer, bool revise,
-                                       const emotion_reference& reference_v1,
+question_score score_eq_bench_question(const parsed_answer& answer, bool revise, const emotion_reference& reference_v1,
                                        const emotion_reference* reference_v2, v2_scorer scorer);
 
 // True when a live try is a full success and is not retried (SPEC section 3):
@@ -81,7 +80,6 @@ struct run_result {
 
 // The run score: the sum of iteration finals / `n_iterations` (the configured
 // count, which may exceed the iterations present), rounded as the reference does.
-run_result eq_bench_run_aggregate(const std::vector<iteration_result>& iterations, int n_iterations,
-                                  int n_questions);
+run_result eq_bench_run_aggregate(const std::vector<iteration_result>& iterations, int n_iterations, int n_questions);
 
 }  // namespace eqb

@@ -92,8 +92,8 @@ TEST(eq_bench_run, replay_keys_are_unique) {
 TEST(eq_bench_run, full_run_reproduces_the_recorded_score) {
     eqb::test::temp_dir dir;
     auto server = start_server({});
-    const auto out = eqb::test::eqbench_run(run_args(*server, dir.path() / "results", 2), dir.path(),
-                                            {{"OPENAI_API_KEY", ""}});
+    const auto out =
+        eqb::test::eqbench_run(run_args(*server, dir.path() / "results", 2), dir.path(), {{"OPENAI_API_KEY", ""}});
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
     const auto exp = expected();
     EXPECT_EQ(score_line(out.out), exp["score"].get<double>()) << out.out;
@@ -103,9 +103,9 @@ TEST(eq_bench_run, full_run_reproduces_the_recorded_score) {
     EXPECT_EQ(server->request_count(), 2u * (170u + 3u));
 
     // The export re-scores to the same number.
-    const auto rescored = eqb::test::eqbench_run(
-        {"score", "--json", "--data-dir", eqb::test::data_dir().string(), (dir.path() / "results" / "raw_results.json").string()},
-        dir.path());
+    const auto rescored = eqb::test::eqbench_run({"score", "--json", "--data-dir", eqb::test::data_dir().string(),
+                                                  (dir.path() / "results" / "raw_results.json").string()},
+                                                 dir.path());
     ASSERT_EQ(rescored.exit_code, 0) << rescored.err;
     const auto line = nlohmann::json::parse(rescored.out.substr(0, rescored.out.find('\n')));
     EXPECT_EQ(line["score"].get<double>(), exp["score"].get<double>());
@@ -202,16 +202,15 @@ TEST_P(eq_bench_faults, ten_percent_failures_do_not_change_the_score) {
     config.retry_after = "0";
     const std::string mode = GetParam();
     auto& rates = config.fault_rates;
-    (mode == "429" ? rates.rate_limited
-     : mode == "500" ? rates.server_error
-     : mode == "hang" ? rates.hang
+    (mode == "429"         ? rates.rate_limited
+     : mode == "500"       ? rates.server_error
+     : mode == "hang"      ? rates.hang
      : mode == "truncated" ? rates.truncated
-     : mode == "empty" ? rates.empty_content
-                       : rates.malformed_json) = 0.10;
+     : mode == "empty"     ? rates.empty_content
+                           : rates.malformed_json) = 0.10;
     auto server = start_server(config);
     const auto out = eqb::test::eqbench_run(
-        run_args(*server, dir.path() / "results", 1, {"--timeout", "1", "--retries", "8"}),
-        dir.path());
+        run_args(*server, dir.path() / "results", 1, {"--timeout", "1", "--retries", "8"}), dir.path());
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
     const auto exp = expected();
     EXPECT_EQ(score_line(out.out), exp["score"].get<double>()) << out.out;
@@ -230,8 +229,8 @@ TEST(eq_bench_run, api_keys_appear_nowhere) {
     config.fault_rates.server_error = 0.05;
     auto server = start_server(config);
     const auto results = dir.path() / "results";
-    const auto ok = eqb::test::eqbench_run(run_args(*server, results, 1, {"--verbose"}), dir.path(),
-                                           {{"OPENAI_API_KEY", key}});
+    const auto ok =
+        eqb::test::eqbench_run(run_args(*server, results, 1, {"--verbose"}), dir.path(), {{"OPENAI_API_KEY", key}});
     ASSERT_EQ(ok.exit_code, 0) << ok.err;
     EXPECT_EQ(server->requests().front().header("authorization"), "Bearer " + key);
     // A wrong key: the server's 401 body echoes it; eqbench must not repeat it.
@@ -296,11 +295,9 @@ TEST(eq_bench_run, cost_comes_from_the_price_file) {
     eqb::test::temp_dir dir;
     auto server = start_server({});
     const auto prices = dir.path() / "prices.json";
-    {
-        std::ofstream(prices) << R"({"fake-model": {"input": 1000000, "output": 2000000}})";
-    }
-    const auto out = eqb::test::eqbench_run(run_args(*server, dir.path() / "results", 1, {"--prices", prices.string()}),
-                                            dir.path());
+    { std::ofstream(prices) << R"({"fake-model": {"input": 1000000, "output": 2000000}})"; }
+    const auto out =
+        eqb::test::eqbench_run(run_args(*server, dir.path() / "results", 1, {"--prices", prices.string()}), dir.path());
     ASSERT_EQ(out.exit_code, 0) << out.err;
     // The fake server reports 11 input and 7 output tokens per answer: 173 requests.
     const double expected_cost = 173.0 * (11.0 * 1.0 + 7.0 * 2.0);

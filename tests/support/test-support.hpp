@@ -21,8 +21,12 @@ inline std::filesystem::path shared_dir() {
     return EQB_SHARED_DIR;
 }
 
-inline std::filesystem::path data_dir() { return shared_dir() / "data"; }
-inline std::filesystem::path source_dir() { return EQB_SOURCE_DIR; }
+inline std::filesystem::path data_dir() {
+    return shared_dir() / "data";
+}
+inline std::filesystem::path source_dir() {
+    return EQB_SOURCE_DIR;
+}
 
 // The whole file; throws if it cannot be read (a test setup error).
 inline std::string read_file(const std::filesystem::path& path) {

@@ -108,7 +108,8 @@ TEST_P(eq_bench_conformance, rescoring_reproduces_the_reference) {
         for (const auto& [qid, score] : it.questions) {
             expect_score(expected["per_question"][it.id][qid], score.first_pass, "question " + qid);
             if (expected.contains("per_question_revised")) {
-                expect_score(expected["per_question_revised"][it.id][qid], score.revised, "question " + qid + " revised");
+                expect_score(expected["per_question_revised"][it.id][qid], score.revised,
+                             "question " + qid + " revised");
             }
         }
         for (const auto& [qid, answer] : it.parsed) {

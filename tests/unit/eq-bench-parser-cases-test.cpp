@@ -68,7 +68,8 @@ TEST_P(parser_cases, reference_parser_and_scorer_agree) {
     expect_pairs(expected["first_pass"], answer.first_pass);
     expect_pairs(expected["revised"], answer.revised);
     const auto& fullscale = *q->reference_fullscale;
-    expect_score(expected["first_pass_score"], eqb::score_eq_bench_v2(fullscale, answer.first_pass, eqb::v2_scorer::V2_4));
+    expect_score(expected["first_pass_score"],
+                 eqb::score_eq_bench_v2(fullscale, answer.first_pass, eqb::v2_scorer::V2_4));
     expect_score(expected["revised_score"], eqb::score_eq_bench_v2(fullscale, answer.revised, eqb::v2_scorer::V2_4));
     EXPECT_EQ(eqb::score_eq_bench_v1(q->reference, answer.first_pass).has_value(),
               expected["v1_gate_first_pass_ok"].get<bool>());

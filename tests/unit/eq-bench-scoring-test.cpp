@@ -60,15 +60,18 @@ TEST(eq_bench_v2, needs_exactly_four_matching_names) {
 TEST(eq_bench_v1, normalises_to_ten_and_keeps_the_case_bug) {
     const auto ref = reference(0, 4, 0, 6);
     // Sum 20 -> halved: 0, 4, 0, 6 -> exact.
-    auto exact = eqb::score_eq_bench_v1(ref, pairs({{"Remorseful", 0}, {"Indifferent", 8}, {"Affectionate", 0}, {"Annoyed", 12}}));
+    auto exact = eqb::score_eq_bench_v1(
+        ref, pairs({{"Remorseful", 0}, {"Indifferent", 8}, {"Affectionate", 0}, {"Annoyed", 12}}));
     ASSERT_TRUE(exact);
     EXPECT_NEAR(*exact, 10.0, 1e-12);
     // A lower-case name matches for acceptance but adds no difference (reference BUG kept).
-    auto lower = eqb::score_eq_bench_v1(ref, pairs({{"Remorseful", 0}, {"Indifferent", 4}, {"Affectionate", 0}, {"annoyed", 0}}));
+    auto lower = eqb::score_eq_bench_v1(
+        ref, pairs({{"Remorseful", 0}, {"Indifferent", 4}, {"Affectionate", 0}, {"annoyed", 0}}));
     ASSERT_TRUE(lower);
     // Scaled to 0, 10, 0, 0: Indifferent adds |10 - 4| = 6; "annoyed" would add 6 more if counted.
     EXPECT_NEAR(*lower, 4.0, 1e-12);
-    EXPECT_FALSE(eqb::score_eq_bench_v1(ref, pairs({{"Remorseful", 0}, {"Indifferent", 0}, {"Affectionate", 0}, {"Annoyed", 0}})));
+    EXPECT_FALSE(eqb::score_eq_bench_v1(
+        ref, pairs({{"Remorseful", 0}, {"Indifferent", 0}, {"Affectionate", 0}, {"Annoyed", 0}})));
 }
 
 TEST(eq_bench_question, live_gate_decides_what_is_stored) {

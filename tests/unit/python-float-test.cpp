@@ -12,15 +12,15 @@ struct round_case {
 
 TEST(python_round, matches_cpython_on_ties_and_binary_values) {
     const round_case cases[] = {
-        {2.675, 2, 2.67},      // 2.675 is 2.67499999... in binary
-        {0.125, 2, 0.12},      // exact tie: half to even
-        {0.375, 2, 0.38},      // exact tie: half to even
+        {2.675, 2, 2.67},  // 2.675 is 2.67499999... in binary
+        {0.125, 2, 0.12},  // exact tie: half to even
+        {0.375, 2, 0.38},  // exact tie: half to even
         {69.515609166, 2, 69.52},
         {-0.125, 2, -0.12},
-        {1.005, 2, 1.0},       // 1.00499999...
+        {1.005, 2, 1.0},  // 1.00499999...
         {171.0, 2, 171.0},
-        {83.875, 2, 83.88},    // exact tie: 83.875 -> 83.88 (8 is even)
-        {83.865, 2, 83.86},    // 83.864999... in binary
+        {83.875, 2, 83.88},  // exact tie: 83.875 -> 83.88 (8 is even)
+        {83.865, 2, 83.86},  // 83.864999... in binary
         {2.5, 0, 2.0},
         {3.5, 0, 4.0},
     };

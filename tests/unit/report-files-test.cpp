@@ -26,8 +26,8 @@ TEST(report_files, csv_fields_are_quoted_only_when_needed) {
 TEST(report_files, csv_append_writes_the_reference_header_once) {
     eqb::test::temp_dir dir;
     const auto path = dir.path() / "benchmark_results.csv";
-    ASSERT_TRUE(eqb::benchmark_csv_append(path, {"1", "now", "ChatML", "m", "", "", "70.1", "eq-bench_v2", "171.0",
-                                                 "1", "openai", "a=1,b=2", "", ""})
+    ASSERT_TRUE(eqb::benchmark_csv_append(path, {"1", "now", "ChatML", "m", "", "", "70.1", "eq-bench_v2", "171.0", "1",
+                                                 "openai", "a=1,b=2", "", ""})
                     .ok());
     ASSERT_TRUE(eqb::benchmark_csv_append(path, {"2"}).ok());
     const std::string text = eqb::test::read_file(path);
@@ -49,9 +49,7 @@ TEST(report_files, raw_results_merge_keeps_other_runs_and_refuses_a_broken_file)
     const auto doc = nlohmann::json::parse(eqb::test::read_file(path));
     EXPECT_EQ(doc["run-a"]["x"], 3);
     EXPECT_EQ(doc["run-b"]["x"], 2);
-    {
-        std::ofstream(path) << "{ truncated";
-    }
+    { std::ofstream(path) << "{ truncated"; }
     const auto refused = eqb::raw_results_merge(path, "run-c", R"({"x": 4})");
     ASSERT_FALSE(refused.ok());
     EXPECT_NE(refused.err().message.find(path.string()), std::string::npos);
@@ -71,9 +69,7 @@ TEST(report_pricing, prefix_match_and_user_file) {
 
     eqb::test::temp_dir dir;
     const auto file = dir.path() / "prices.json";
-    {
-        std::ofstream(file) << R"({"my-local-model": {"input": 0.1, "output": 0.2}, "bad": {"input": "x"}})";
-    }
+    { std::ofstream(file) << R"({"my-local-model": {"input": 0.1, "output": 0.2}, "bad": {"input": "x"}})"; }
     const auto loaded = eqb::price_table_load(file);
     ASSERT_FALSE(loaded.ok());
     EXPECT_NE(loaded.err().message.find("\"bad\""), std::string::npos);

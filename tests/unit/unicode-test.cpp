@@ -8,9 +8,9 @@ namespace {
 
 TEST(unicode, digit_values_cover_ascii_fullwidth_and_other_scripts) {
     EXPECT_EQ(eqb::unicode_digit_value(U'7'), 7);
-    EXPECT_EQ(eqb::unicode_digit_value(U'\uFF12'), 2);   // full-width 2
-    EXPECT_EQ(eqb::unicode_digit_value(U'\u0669'), 9);   // Arabic-Indic 9
-    EXPECT_EQ(eqb::unicode_digit_value(U'\u096A'), 4);   // Devanagari 4
+    EXPECT_EQ(eqb::unicode_digit_value(U'\uFF12'), 2);  // full-width 2
+    EXPECT_EQ(eqb::unicode_digit_value(U'\u0669'), 9);  // Arabic-Indic 9
+    EXPECT_EQ(eqb::unicode_digit_value(U'\u096A'), 4);  // Devanagari 4
     EXPECT_EQ(eqb::unicode_digit_value(U'a'), -1);
     EXPECT_EQ(eqb::unicode_digit_value(U'\u4E00'), -1);  // 一 is not Nd
     EXPECT_EQ(eqb::unicode_digit_value(U'\u00B2'), -1);  // superscript 2 is No, not Nd
@@ -18,7 +18,7 @@ TEST(unicode, digit_values_cover_ascii_fullwidth_and_other_scripts) {
 
 TEST(unicode, python_float_reads_any_decimal_digits) {
     EXPECT_EQ(eqb::python_float("02"), 2.0);
-    EXPECT_EQ(eqb::python_float("\xef\xbc\x92"), 2.0);  // "２"
+    EXPECT_EQ(eqb::python_float("\xef\xbc\x92"), 2.0);               // "２"
     EXPECT_EQ(eqb::python_float("\xef\xbc\x91\xef\xbc\x90"), 10.0);  // "１０"
     EXPECT_EQ(eqb::python_float("7.5"), 7.5);
     EXPECT_EQ(eqb::python_float(" 3 "), 3.0);
@@ -30,15 +30,23 @@ TEST(unicode, python_float_reads_any_decimal_digits) {
 
 TEST(unicode, lower_follows_python_str_lower) {
     EXPECT_EQ(eqb::unicode_lower("ANNOYED"), "annoyed");
-    EXPECT_EQ(eqb::unicode_lower("\xc3\x9c" "berrascht"), "\xc3\xbc" "berrascht");  // Überrascht
-    EXPECT_EQ(eqb::unicode_lower("\xce\xa3"), "\xcf\x83");                           // Σ -> σ
-    EXPECT_EQ(eqb::unicode_lower("\xe6\x80\x92"), "\xe6\x80\x92");                   // 怒 unchanged
-    EXPECT_EQ(eqb::unicode_lower("\xff\xfe" "A"), "\xff\xfe" "a");                   // invalid bytes kept
+    EXPECT_EQ(eqb::unicode_lower("\xc3\x9c"
+                                 "berrascht"),
+              "\xc3\xbc"
+              "berrascht");                                         // Überrascht
+    EXPECT_EQ(eqb::unicode_lower("\xce\xa3"), "\xcf\x83");          // Σ -> σ
+    EXPECT_EQ(eqb::unicode_lower("\xe6\x80\x92"), "\xe6\x80\x92");  // 怒 unchanged
+    EXPECT_EQ(eqb::unicode_lower("\xff\xfe"
+                                 "A"),
+              "\xff\xfe"
+              "a");  // invalid bytes kept
 }
 
 TEST(unicode, fullwidth_forms_fold_to_ascii) {
     EXPECT_EQ(eqb::fold_fullwidth("\xe6\x80\x92\xe3\x82\x8a\xef\xbc\x9a\xef\xbc\x98"), "\xe6\x80\x92\xe3\x82\x8a:8");
-    EXPECT_EQ(eqb::fold_fullwidth("a\xe3\x80\x80" "b"), "a b");
+    EXPECT_EQ(eqb::fold_fullwidth("a\xe3\x80\x80"
+                                  "b"),
+              "a b");
 }
 
 TEST(unicode, utf8_decode_never_overruns_on_truncated_input) {

@@ -15,8 +15,7 @@ std::string name_of(std::string_view display_name) {
 }
 
 // Reads {qid: text} for one iteration; the error names the iteration and id.
-result<recorded_iteration> read_answers(const std::string& iteration, const ojson& answers,
-                                        const std::string& where) {
+result<recorded_iteration> read_answers(const std::string& iteration, const ojson& answers, const std::string& where) {
     if (!answers.is_object()) {
         return error{where + ": iteration \"" + iteration + "\": expected an object of question id -> answer text"};
     }
@@ -100,7 +99,8 @@ result<recorded_run> read_reference_run(const std::string& key, const ojson& ent
     bool any_revised = false;
     for (const auto& [id, iteration] : iterations.items()) {
         if (!iteration.is_object() || !iteration.contains("raw_inference")) {
-            return error{at + ": iteration \"" + id + "\": raw_inference: missing (the answers' text is needed to re-score)"};
+            return error{at + ": iteration \"" + id +
+                         "\": raw_inference: missing (the answers' text is needed to re-score)"};
         }
         auto it = read_answers(id, iteration["raw_inference"], at);
         if (!it) {
@@ -133,8 +133,8 @@ result<recorded_run> read_reference_run(const std::string& key, const ojson& ent
             run.language = meta["language"].get<std::string>();
         }
         if (meta.contains("eq_bench_version") && meta["eq_bench_version"].is_string()) {
-            run.version = meta["eq_bench_version"].get<std::string>() == "v1" ? eq_bench_version::V1
-                                                                                : eq_bench_version::V2;
+            run.version =
+                meta["eq_bench_version"].get<std::string>() == "v1" ? eq_bench_version::V1 : eq_bench_version::V2;
         }
     }
     return run;
@@ -174,7 +174,8 @@ result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, st
             runs.push_back(std::move(*run));
         }
         if (runs.empty()) {
-            return error{where + ": no run found (expected run key -> {run_metadata, iterations}, or a conformance file)"};
+            return error{where +
+                         ": no run found (expected run key -> {run_metadata, iterations}, or a conformance file)"};
         }
         return runs;
     } catch (const ojson::exception& e) {

@@ -21,12 +21,12 @@ struct recorded_iteration {
 };
 
 struct recorded_run {
-    std::string key;                  // the reference's run key, or the model name
-    std::string language = "en";      // en, de, ja, jahalf
+    std::string key;              // the reference's run key, or the model name
+    std::string language = "en";  // en, de, ja, jahalf
     eq_bench_version version = eq_bench_version::V2;
     bool revise = false;
-    int n_iterations = 1;             // configured count: the run score divides by it
-    std::string questions_file;       // file name in the data directory, if the record names one
+    int n_iterations = 1;        // configured count: the run score divides by it
+    std::string questions_file;  // file name in the data directory, if the record names one
     std::vector<recorded_iteration> iterations;
 };
 

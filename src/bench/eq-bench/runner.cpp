@@ -189,7 +189,8 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
             std::fprintf(stderr, "iteration %d question %s: answer did not parse (try %d of %d)\n", task.iteration,
                          q.id.c_str(), failures + 1, eq_bench_answer_tries);
         }
-        const question_score stored = score_eq_bench_question(parsed, settings.revise, q.reference, v2, settings.scorer);
+        const question_score stored =
+            score_eq_bench_question(parsed, settings.revise, q.reference, v2, settings.scorer);
         if (!partial && (stored.first_pass || stored.revised)) {
             partial = response.content;
         }
@@ -207,9 +208,11 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
     item.tries = failures + (success ? 1 : 0);
     const parsed_answer parsed = ctx.parser.parse(item.answer, settings.revise, &expected);
     const question_score score = score_eq_bench_question(parsed, settings.revise, q.reference, v2, settings.scorer);
-    item.parsed_json = ojson{{"first_pass", pairs_json(parsed.first_pass)}, {"revised", pairs_json(parsed.revised)}}.dump();
+    item.parsed_json =
+        ojson{{"first_pass", pairs_json(parsed.first_pass)}, {"revised", pairs_json(parsed.revised)}}.dump();
     item.scores_json =
-        ojson{{"first_pass_score", optional_json(score.first_pass)}, {"revised_score", optional_json(score.revised)}}.dump();
+        ojson{{"first_pass_score", optional_json(score.first_pass)}, {"revised_score", optional_json(score.revised)}}
+            .dump();
     item.updated_at = now_s();
     std::lock_guard lock(ctx.store_mutex);
     if (auto put = ctx.db.item_put(item); !put) {
@@ -304,12 +307,10 @@ result<bool> eq_bench_export(const eq_bench_run_settings& settings, const questi
         it["individual_scores_fullscale"] = std::move(v2_scores);
         it["raw_inference"] = std::move(inference);
         const auto& t = scored.totals;
-        it["benchmark_results_fullscale"] = {{"first_pass_score", t.first_pass_score},
-                                             {"first_pass_parseable", t.first_pass_parseable},
-                                             {"revised_score", t.revised_score},
-                                             {"revised_parseable", t.revised_parseable},
-                                             {"final_score", t.final_score},
-                                             {"final_parseable", t.final_parseable}};
+        it["benchmark_results_fullscale"] = {
+            {"first_pass_score", t.first_pass_score}, {"first_pass_parseable", t.first_pass_parseable},
+            {"revised_score", t.revised_score},       {"revised_parseable", t.revised_parseable},
+            {"final_score", t.final_score},           {"final_parseable", t.final_parseable}};
         entry["iterations"][scored.id] = std::move(it);
     }
     if (auto merged = raw_results_merge(settings.results_dir / "raw_results.json", outcome.key, entry.dump());

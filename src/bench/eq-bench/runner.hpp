@@ -19,7 +19,7 @@
 
 namespace eqb {
 
-constexpr int eq_bench_answer_tries = 3;             // SPEC section 3
+constexpr int eq_bench_answer_tries = 3;  // SPEC section 3
 constexpr double eq_bench_first_temperature = 0.01;
 constexpr double eq_bench_temperature_step = 0.15;
 constexpr int eq_bench_max_tokens = 60;
@@ -43,7 +43,7 @@ struct eq_bench_run_settings {
     v2_scorer scorer = v2_scorer::V2_4;
     retry_policy retries;
     bool overwrite = false;
-    bool verbose = false;  // a line on stderr per failed attempt and per answer that did not parse
+    bool verbose = false;   // a line on stderr per failed attempt and per answer that did not parse
     double grace_s = 10.0;  // after Ctrl-C: how long in-flight requests may finish
     std::filesystem::path results_dir = ".";
     std::vector<std::string> endpoints;  // base URLs, for the metadata (never keys)
