@@ -21,7 +21,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int latency_ms = 50;
+// The fake server's latency; EQB_BENCH_LATENCY_MS overrides it (0 measures
+// eqbench's own overhead per item).
+int latency_ms() {
+    const char* env = std::getenv("EQB_BENCH_LATENCY_MS");
+    return env != nullptr ? std::atoi(env) : 50;
+}
 constexpr int iterations = 3;
 
 fs::path shared() {
@@ -41,7 +46,7 @@ void BM_eq_bench_run(benchmark::State& state) {
         return;
     }
     eqb::test::fake_server_config config;
-    config.latency_min_ms = latency_ms;
+    config.latency_min_ms = latency_ms();
     config.responder = [](const eqb::test::fake_request& r) { return replay.answer(r.prompt); };
     eqb::test::fake_server server(config);
     if (!server.start()) {
@@ -75,7 +80,7 @@ void BM_eq_bench_run(benchmark::State& state) {
         fs::remove_all(dir);
     }
     const double items = 171.0 * iterations;
-    const double ideal = items * latency_ms / 1000.0 / concurrency;
+    const double ideal = items * latency_ms() / 1000.0 / concurrency;
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     state.counters["wall_s"] = wall;

@@ -148,21 +148,34 @@ struct curl_multi_deleter {
 // Drives one easy handle through its own multi handle, so the cancel flag is
 // seen within cancel_poll_ms even while the server sends nothing (the progress
 // callback alone can take a second to run).
-CURLcode transfer_run(CURL* easy, const cancel_flag& cancel) {
-    std::unique_ptr<CURLM, curl_multi_deleter> multi(curl_multi_init());
-    if (!multi || curl_multi_add_handle(multi.get(), easy) != CURLM_OK) {
+// One multi and one easy handle per thread, reused for every request: the
+// multi handle's connection cache keeps connections alive between requests
+// (no new TCP and TLS handshake per question), and curl_easy_reset clears the
+// options but keeps the connection, DNS and TLS session caches.
+struct thread_handles {
+    std::unique_ptr<CURLM, curl_multi_deleter> multi{curl_multi_init()};
+    std::unique_ptr<CURL, curl_easy_deleter> easy{curl_easy_init()};
+};
+
+thread_handles& thread_handles_get() {
+    thread_local thread_handles handles;
+    return handles;
+}
+
+CURLcode transfer_run(CURLM* multi_handle, CURL* easy, const cancel_flag& cancel) {
+    if (multi_handle == nullptr || curl_multi_add_handle(multi_handle, easy) != CURLM_OK) {
         return CURLE_OUT_OF_MEMORY;
     }
     CURLcode code = CURLE_OK;
     bool finished = false;
     while (!finished) {
         int running = 0;
-        if (curl_multi_perform(multi.get(), &running) != CURLM_OK) {
+        if (curl_multi_perform(multi_handle, &running) != CURLM_OK) {
             code = CURLE_RECV_ERROR;
             break;
         }
         int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
+        while (CURLMsg* message = curl_multi_info_read(multi_handle, &queued)) {
             if (message->msg == CURLMSG_DONE) {
                 code = message->data.result;
                 finished = true;
@@ -175,12 +188,12 @@ CURLcode transfer_run(CURL* easy, const cancel_flag& cancel) {
             code = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
-        if (curl_multi_poll(multi.get(), nullptr, 0, cancel_poll_ms, nullptr) != CURLM_OK) {
+        if (curl_multi_poll(multi_handle, nullptr, 0, cancel_poll_ms, nullptr) != CURLM_OK) {
             code = CURLE_RECV_ERROR;
             break;
         }
     }
-    curl_multi_remove_handle(multi.get(), easy);
+    curl_multi_remove_handle(multi_handle, easy);
     return code;
 }
 
@@ -222,12 +235,13 @@ http_post_reply http_post(const http_post_request& request, const cancel_flag& c
         return reply;
     }
     curl_global_init_once();
-    std::unique_ptr<CURL, curl_easy_deleter> handle(curl_easy_init());
-    if (!handle) {
+    thread_handles& handles = thread_handles_get();
+    if (!handles.easy || !handles.multi) {
         reply.status = transport_status::CONNECT_ERROR;
         reply.error = "libcurl could not create a handle";
         return reply;
     }
+    curl_easy_reset(handles.easy.get());
     std::unique_ptr<curl_slist, curl_slist_deleter> headers;
     for (const auto& line : request.headers) {
         curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
@@ -243,7 +257,7 @@ http_post_reply http_post(const http_post_request& request, const cancel_flag& c
     transfer_state state;
     state.cancel = &cancel;
     char error_buffer[CURL_ERROR_SIZE] = {};
-    CURL* easy = handle.get();
+    CURL* easy = handles.easy.get();
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
@@ -266,7 +280,7 @@ http_post_reply http_post(const http_post_request& request, const cancel_flag& c
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
 
     const auto started = std::chrono::steady_clock::now();
-    const CURLcode code = transfer_run(easy, cancel);
+    const CURLcode code = transfer_run(handles.multi.get(), easy, cancel);
     reply.latency_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     long http_status = 0;

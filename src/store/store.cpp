@@ -264,6 +264,20 @@ class sqlite_store final : public store {
                             const std::string& error) override;
     result<std::optional<run_record>> run_find(const std::string& key) override;
     result<std::vector<run_record>> runs_list() override;
+    result<bool> batch_begin() override {
+        if (!begin()) {
+            return failure("batch_begin");
+        }
+        return true;
+    }
+    result<bool> batch_commit() override {
+        if (!commit()) {
+            error e = failure("batch_commit");
+            rollback();
+            return e;
+        }
+        return true;
+    }
     result<std::int64_t> exchange_add(const exchange_record& exchange) override;
     result<bool> item_put(const item_record& item) override;
     result<std::vector<item_record>> items_list(std::int64_t run_id) override;

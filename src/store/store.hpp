@@ -92,6 +92,12 @@ class store {
     // Every run, oldest first.
     virtual result<std::vector<run_record>> runs_list() = 0;
 
+    // Group commit: the writes between batch_begin and batch_commit form one
+    // transaction (one WAL commit for many writes); nothing is durable before
+    // batch_commit returns. Not nestable. On a failed commit the batch is rolled back.
+    virtual result<bool> batch_begin() = 0;
+    virtual result<bool> batch_commit() = 0;
+
     // Commits one exchange (its own transaction, durable on return); returns its id.
     // created_at 0 means now.
     virtual result<std::int64_t> exchange_add(const exchange_record& exchange) = 0;

@@ -495,6 +495,9 @@ result<int> fake_server::start() {
     auto& server = impl_->server;
     server.new_task_queue = [] { return new httplib::ThreadPool(thread_pool_size); };
     server.set_keep_alive_timeout(1);
+    // As real inference servers do: without it, Nagle and delayed ACKs hold a
+    // reply on a kept-alive connection for ~40 ms.
+    server.set_tcp_nodelay(true);
     server.set_read_timeout(5);
     server.set_write_timeout(5);
     server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {

@@ -3,9 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <deque>
+#include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -44,24 +47,98 @@ struct item_task {
 
 enum class item_outcome { STORED, INTERRUPTED, UNANSWERED, FATAL };
 
+// The store's one writer. Workers hand it writes and wait until they are
+// committed; it commits whatever has queued up in one transaction (group
+// commit), so many workers cost few commits and a write is durable before the
+// worker goes on to score.
+class store_writer {
+  public:
+    using write_fn = std::function<std::optional<error>(store&)>;
+
+    explicit store_writer(store& db) : db_(db), thread_([this] { loop(); }) {}
+    ~store_writer() {
+        {
+            std::lock_guard lock(mutex_);
+            closing_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    store_writer(const store_writer&) = delete;
+    store_writer& operator=(const store_writer&) = delete;
+
+    // Runs `fn` on the writer thread inside a transaction; returns once committed.
+    std::optional<error> write(write_fn fn) {
+        pending p{std::move(fn), {}};
+        auto done = p.result.get_future();
+        {
+            std::lock_guard lock(mutex_);
+            queue_.push_back(std::move(p));
+        }
+        cv_.notify_all();
+        return done.get();
+    }
+
+  private:
+    struct pending {
+        write_fn fn;
+        std::promise<std::optional<error>> result;
+    };
+
+    void loop() {
+        while (true) {
+            std::vector<pending> batch;
+            {
+                std::unique_lock lock(mutex_);
+                cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+                if (queue_.empty()) {
+                    return;
+                }
+                batch.swap(queue_);
+            }
+            std::vector<std::optional<error>> results(batch.size());
+            std::optional<error> batch_error;
+            if (auto begun = db_.batch_begin(); !begun) {
+                batch_error = begun.err();
+            } else {
+                for (std::size_t i = 0; i < batch.size(); ++i) {
+                    results[i] = batch[i].fn(db_);
+                }
+                if (auto committed = db_.batch_commit(); !committed) {
+                    batch_error = committed.err();
+                }
+            }
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                batch[i].result.set_value(batch_error ? batch_error : results[i]);
+            }
+        }
+    }
+
+    store& db_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<pending> queue_;
+    bool closing_ = false;
+    std::thread thread_;
+};
+
 // State shared by the workers of one run. The store is serialised by a mutex:
 // one connection, one writer at a time, each exchange its own transaction.
 struct run_context {
     run_context(const eq_bench_run_settings& s, const language_pack& l, const eq_bench_parser& p, endpoint_pool& e,
-                store& d, run_progress& r, const cancel_flag& c)
-        : settings(s), pack(l), parser(p), pool(e), db(d), progress(r), stop(c) {}
+                store_writer& w, run_progress& r, const cancel_flag& c)
+        : settings(s), pack(l), parser(p), pool(e), writer(w), progress(r), stop(c) {}
 
     const eq_bench_run_settings& settings;
     const language_pack& pack;
     const eq_bench_parser& parser;
     endpoint_pool& pool;
-    store& db;
+    store_writer& writer;
     run_progress& progress;
     const cancel_flag& stop;
     cancel_flag abort{false};
     std::int64_t run_id = 0;
 
-    std::mutex store_mutex;
     std::mutex queue_mutex;
     std::deque<item_task> queue;
     std::mutex error_mutex;
@@ -156,9 +233,14 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
                              report.attempt, transport_status_name(r.status),
                              redact(r.error, report.client->endpoint().api_key).c_str());
             }
-            std::lock_guard lock(ctx.store_mutex);
-            if (auto added = ctx.db.exchange_add(ex); !added) {
-                ctx.fail(added.err());
+            const auto failed = ctx.writer.write([&ex](store& db) -> std::optional<error> {
+                if (auto added = db.exchange_add(ex); !added) {
+                    return added.err();
+                }
+                return std::nullopt;
+            });
+            if (failed) {
+                ctx.fail(*failed);
             }
         };
         const chat_response response =
@@ -214,9 +296,14 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
         ojson{{"first_pass_score", optional_json(score.first_pass)}, {"revised_score", optional_json(score.revised)}}
             .dump();
     item.updated_at = now_s();
-    std::lock_guard lock(ctx.store_mutex);
-    if (auto put = ctx.db.item_put(item); !put) {
-        ctx.fail(put.err());
+    const auto failed = ctx.writer.write([&item](store& db) -> std::optional<error> {
+        if (auto put = db.item_put(item); !put) {
+            return put.err();
+        }
+        return std::nullopt;
+    });
+    if (failed) {
+        ctx.fail(*failed);
         return item_outcome::FATAL;
     }
     return item_outcome::STORED;
@@ -398,7 +485,8 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
         }
     }
 
-    run_context ctx(settings, pack, **parser, pool, db, progress, stop);
+    auto writer = std::make_unique<store_writer>(db);
+    run_context ctx(settings, pack, **parser, pool, *writer, progress, stop);
     ctx.run_id = run->id;
     for (int iteration = 1; iteration <= settings.iterations; ++iteration) {
         for (std::size_t i = 0; i < questions.questions.size(); ++i) {
@@ -440,6 +528,7 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
     for (auto& t : threads) {
         t.join();
     }
+    writer.reset();  // every write is committed; the store is ours again
     if (ctx.fatal) {
         return *ctx.fatal;
     }
