@@ -1,6 +1,7 @@
 #include "core/unicode.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <iterator>
 
@@ -197,6 +198,22 @@ int unicode_digit_value(char32_t cp) {
 }
 
 std::optional<double> python_float(std::string_view text) {
+    // Fast path: up to 15 ASCII digits is an integer a double holds exactly,
+    // the same value strtod gives.
+    if (!text.empty() && text.size() <= 15) {
+        std::int64_t n = 0;
+        bool digits_only = true;
+        for (const char c : text) {
+            if (c < '0' || c > '9') {
+                digits_only = false;
+                break;
+            }
+            n = n * 10 + (c - '0');
+        }
+        if (digits_only) {
+            return static_cast<double>(n);
+        }
+    }
     std::string ascii;
     ascii.reserve(text.size());
     std::size_t pos = 0;

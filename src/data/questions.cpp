@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
 namespace eqb {
 namespace {
@@ -230,6 +231,10 @@ result<question_set> questions_parse(std::string_view bytes, std::string_view di
 }
 
 result<question_set> questions_load(const std::filesystem::path& path) {
+    // A directory opens as a stream on Linux and reads as empty.
+    if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+        return error{fmt::format("cannot read question file {}: it is a directory", path.string())};
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return error{fmt::format("cannot read question file {}: {}", path.string(), std::strerror(errno))};

@@ -111,57 +111,66 @@ inline bool is_digit(char32_t cp) {
     return cp < 0x80 ? (ascii_classes[cp] & ascii_digit) != 0 : python_is_digit(cp);
 }
 
+// Every match needs a ':' right after its name, and a start's greedy name run
+// always ends at the next ':' or other non-name character. So the leftmost
+// match is found colon by colon: the name is the run of name characters just
+// before the colon (not reaching back past the previous match), and the colon
+// matches when spaces (at least one for \w names) and digits follow it. Jumping
+// from colon to colon (memchr) skips the prose between pairs.
 void find_pairs_fast(std::string_view section, bool word_names, emotion_pairs& out) {
     const auto is_name = [word_names](char32_t cp) { return word_names ? is_word(cp) : cp != ':' && !is_space(cp); };
     const std::size_t n = section.size();
-    std::size_t pos = 0;
-    while (pos < n) {
-        const std::size_t start = pos;
-        std::size_t next = pos;
-        if (!is_name(decode_at(section, next))) {
-            pos = next;
+    std::size_t floor = 0;  // where the last match ended: names may not start before it
+    std::size_t search = 0;
+    while (true) {
+        const std::size_t colon = section.find(':', search);
+        if (colon == std::string_view::npos) {
+            return;
+        }
+        search = colon + 1;
+        std::size_t start = colon;
+        while (start > floor) {
+            std::size_t lead = start - 1;
+            while (lead > floor && (static_cast<unsigned char>(section[lead]) & 0xC0) == 0x80) {
+                --lead;
+            }
+            std::size_t after = lead;
+            const char32_t cp = decode_at(section, after);
+            if (after != start || !is_name(cp)) {
+                break;  // not a name character (or not a whole UTF-8 sequence)
+            }
+            start = lead;
+        }
+        if (start == colon) {
             continue;
         }
-        // The maximal name run; every start inside it ends at the same place,
-        // so a failure here fails for all of them and the scan skips the run.
-        std::size_t name_end = next;
-        while (name_end < n) {
-            std::size_t q = name_end;
-            if (!is_name(decode_at(section, q))) {
+        std::size_t cur = colon + 1;
+        std::size_t spaces = 0;
+        while (cur < n) {
+            std::size_t q = cur;
+            if (!is_space(decode_at(section, q))) {
                 break;
             }
-            name_end = q;
+            cur = q;
+            ++spaces;
         }
-        std::size_t cur = name_end;
-        if (cur < n && section[cur] == ':') {
-            ++cur;
-            std::size_t spaces = 0;
-            while (cur < n) {
-                std::size_t q = cur;
-                if (!is_space(decode_at(section, q))) {
-                    break;
-                }
-                cur = q;
-                ++spaces;
+        const std::size_t digits_begin = cur;
+        while (cur < n) {
+            std::size_t q = cur;
+            if (!is_digit(decode_at(section, q))) {
+                break;
             }
-            const std::size_t digits_begin = cur;
-            while (cur < n) {
-                std::size_t q = cur;
-                if (!is_digit(decode_at(section, q))) {
-                    break;
-                }
-                cur = q;
-            }
-            if ((!word_names || spaces > 0) && cur > digits_begin) {
-                std::string text(section.substr(digits_begin, cur - digits_begin));
-                if (const auto value = python_float(text)) {
-                    out.set(score_pair{std::string(section.substr(start, name_end - start)), std::move(text), *value});
-                }
-                pos = cur;
-                continue;
-            }
+            cur = q;
         }
-        pos = name_end;
+        if ((word_names && spaces == 0) || cur == digits_begin) {
+            continue;
+        }
+        std::string text(section.substr(digits_begin, cur - digits_begin));
+        if (const auto value = python_float(text)) {
+            out.set(score_pair{std::string(section.substr(start, colon - start)), std::move(text), *value});
+        }
+        floor = cur;
+        search = cur;
     }
 }
 
@@ -314,7 +323,8 @@ parsed_answer eq_bench_parser::impl::parse_reference(std::string_view raw, bool 
     // text.replace('*', '').replace('#', ''): copied only when there is something to remove.
     std::string stripped;
     std::string_view text = raw;
-    if (raw.find_first_of("*#") != std::string_view::npos) {
+    // (find_first_of would call memchr once per character.)
+    if (std::any_of(raw.begin(), raw.end(), [](char c) { return c == '*' || c == '#'; })) {
         stripped = remove_chars(raw, "*#");
         text = stripped;
     }

@@ -185,6 +185,9 @@ TEST(data_questions_test, an_unreadable_file_is_an_error_naming_its_path) {
     const auto loaded = eqb::questions_load(path);
     ASSERT_FALSE(loaded.ok());
     EXPECT_NE(loaded.err().message.find(path.string()), std::string::npos) << loaded.err().message;
+    const auto directory = eqb::questions_load(eqb::test::data_dir());
+    ASSERT_FALSE(directory.ok());
+    EXPECT_NE(directory.err().message.find("is a directory"), std::string::npos) << directory.err().message;
 }
 
 TEST(data_questions_test, arbitrary_bytes_never_throw) {

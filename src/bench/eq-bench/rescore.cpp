@@ -1,18 +1,27 @@
 #include "bench/eq-bench/rescore.hpp"
 
+#include <string_view>
+#include <unordered_map>
+
 namespace eqb {
 
 rescored_run eq_bench_rescore(const recorded_run& run, const question_set& questions, const eq_bench_parser& parser,
                               v2_scorer scorer) {
     rescored_run out;
     std::vector<iteration_result> totals;
+    std::unordered_map<std::string_view, const question*> by_id;
+    by_id.reserve(questions.questions.size());
+    for (const auto& q : questions.questions) {
+        by_id.emplace(q.id, &q);
+    }
     for (const auto& iteration : run.iterations) {
         rescored_iteration it;
         it.id = iteration.id;
         std::vector<question_score> scores;
         scores.reserve(iteration.answers.size());
         for (const auto& [qid, text] : iteration.answers) {
-            const question* q = questions.find(qid);
+            const auto found = by_id.find(qid);
+            const question* q = found == by_id.end() ? nullptr : found->second;
             if (q == nullptr) {
                 out.unknown_questions.push_back(qid);
                 continue;
