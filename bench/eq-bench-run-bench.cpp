@@ -54,6 +54,13 @@ void BM_eq_bench_run(benchmark::State& state) {
         return;
     }
     double wall = 0.0;
+    double cpu = 0.0;
+    const auto process_cpu_s = [] {
+        rusage u{};
+        ::getrusage(RUSAGE_SELF, &u);
+        return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+               static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
     for (auto _ : state) {
         const fs::path dir = fs::temp_directory_path() / ("eqbench-bench-" + std::to_string(::getpid()));
         fs::remove_all(dir);
@@ -71,8 +78,10 @@ void BM_eq_bench_run(benchmark::State& state) {
         eqb::run_progress progress;
         eqb::cancel_flag stop{false};
         const auto start = std::chrono::steady_clock::now();
+        const double cpu_start = process_cpu_s();
         auto outcome = eqb::eq_bench_run(settings, *questions, *pack, pool, **db, progress, stop);
         wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        cpu = process_cpu_s() - cpu_start;
         state.SetIterationTime(wall);
         if (!outcome || outcome->scores.run.parseable < 171.0) {
             state.SkipWithError("run failed");
@@ -84,6 +93,8 @@ void BM_eq_bench_run(benchmark::State& state) {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     state.counters["wall_s"] = wall;
+    // CPU of the whole process (eqbench and the in-process fake server) during the run.
+    state.counters["process_cpu_s"] = cpu;
     state.counters["ideal_s"] = ideal;
     state.counters["ratio_to_ideal"] = wall / ideal;
     state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
