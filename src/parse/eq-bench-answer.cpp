@@ -252,6 +252,16 @@ bool matches_expected(const emotion_pairs& pairs, const emotion_reference& expec
     return std::all_of(seen.begin(), seen.end(), [](bool b) { return b; });
 }
 
+std::string ascii_lower_copy(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c + 32);
+        }
+    }
+    return out;
+}
+
 struct heading_hit {
     std::size_t begin = std::string::npos;
     std::size_t end = std::string::npos;
@@ -262,7 +272,7 @@ struct heading_hit {
 heading_hit find_heading(const std::string& lower_text, const std::vector<std::string>& headings, std::size_t from) {
     heading_hit best;
     for (const auto& h : headings) {
-        const std::string lh = unicode_lower(fold_fullwidth(h));
+        const std::string lh = ascii_lower_copy(fold_fullwidth(h));
         if (lh.empty()) {
             continue;
         }
@@ -357,7 +367,10 @@ parsed_answer eq_bench_parser::impl::parse_reference(std::string_view raw, bool 
 parsed_answer eq_bench_parser::impl::parse_lenient(std::string_view raw, bool revise,
                                                    const emotion_reference& expected) const {
     const std::string text = remove_chars(fold_fullwidth(raw), "*#`");
-    const std::string lower = unicode_lower(text);
+    // ASCII-only lowercasing keeps every byte offset, so a heading found in
+    // `lower` is at the same place in `text` (full Unicode lowercasing can
+    // change lengths: U+023E is 2 bytes, its lowercase 3).
+    const std::string lower = ascii_lower_copy(text);
     std::string_view first_section = text;
     std::string_view revised_section;
     if (revise) {
