@@ -3,12 +3,16 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 
 #include "cli/commands.hpp"
 #include "core/result.hpp"
 
 int main(int argc, char** argv) {
+    // A peer closing a connection must surface as a transport error, not kill
+    // the process (libcurl is told not to touch signals: CURLOPT_NOSIGNAL).
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"eqbench: EQ-Bench, Creative Writing and Judgemark, faithful and fast"};
     app.set_version_flag("--version", "eqbench 0.1.0");
     app.require_subcommand(1);
