@@ -47,6 +47,12 @@ struct item_task {
 
 enum class item_outcome { STORED, INTERRUPTED, UNANSWERED, FATAL };
 
+// The error a store call returned, if any.
+template <class T>
+std::optional<error> error_of(const result<T>& r) {
+    return r ? std::nullopt : std::optional<error>(r.err());
+}
+
 // The store's one writer. Workers hand it writes and wait until they are
 // committed; it commits whatever has queued up in one transaction (group
 // commit), so many workers cost few commits and a write is durable before the
@@ -233,12 +239,7 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
                              report.attempt, transport_status_name(r.status),
                              redact(r.error, report.client->endpoint().api_key).c_str());
             }
-            const auto failed = ctx.writer.write([&ex](store& db) -> std::optional<error> {
-                if (auto added = db.exchange_add(ex); !added) {
-                    return added.err();
-                }
-                return std::nullopt;
-            });
+            const auto failed = ctx.writer.write([&ex](store& db) { return error_of(db.exchange_add(ex)); });
             if (failed) {
                 ctx.fail(*failed);
             }
@@ -296,12 +297,7 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
         ojson{{"first_pass_score", optional_json(score.first_pass)}, {"revised_score", optional_json(score.revised)}}
             .dump();
     item.updated_at = now_s();
-    const auto failed = ctx.writer.write([&item](store& db) -> std::optional<error> {
-        if (auto put = db.item_put(item); !put) {
-            return put.err();
-        }
-        return std::nullopt;
-    });
+    const auto failed = ctx.writer.write([&item](store& db) { return error_of(db.item_put(item)); });
     if (failed) {
         ctx.fail(*failed);
         return item_outcome::FATAL;
