@@ -355,6 +355,31 @@ std::string timestamp_now() {
     return buf;
 }
 
+// One benchmark_results.csv row (SPEC section 9); a failed run shows FAILED.
+std::vector<std::string> csv_row(const eq_bench_run_settings& settings, const std::string& language, bool failed,
+                                 double score, double parseable, const std::string& error_text) {
+    std::string version = settings.v1 ? "eq-bench_v1" : "eq-bench_v2";
+    if (language != "en") {
+        version += "_" + language;
+    }
+    return {
+        settings.run_id,
+        timestamp_now(),
+        settings.instruction_template,
+        settings.model,
+        settings.lora,
+        settings.quantization,
+        failed ? "FAILED" : python_float_repr(score),
+        version,
+        failed ? "FAILED" : python_float_repr(parseable),
+        std::to_string(settings.iterations),
+        settings.engine_name,
+        settings.ooba_params,
+        settings.download_filters,
+        error_text,
+    };
+}
+
 }  // namespace
 
 result<bool> eq_bench_export(const eq_bench_run_settings& settings, const question_set& questions,
@@ -400,29 +425,17 @@ result<bool> eq_bench_export(const eq_bench_run_settings& settings, const questi
         !merged) {
         return merged;
     }
-    std::string version = settings.v1 ? "eq-bench_v1" : "eq-bench_v2";
     const std::string language = entry["run_metadata"].value("language", std::string("en"));
-    if (language != "en") {
-        version += "_" + language;
-    }
     const bool failed = outcome.failed || outcome.interrupted;
-    const std::vector<std::string> row = {
-        settings.run_id,
-        timestamp_now(),
-        settings.instruction_template,
-        settings.model,
-        settings.lora,
-        settings.quantization,
-        failed ? "FAILED" : python_float_repr(outcome.scores.run.score),
-        version,
-        failed ? "FAILED" : python_float_repr(outcome.scores.run.parseable),
-        std::to_string(settings.iterations),
-        settings.engine_name,
-        settings.ooba_params,
-        settings.download_filters,
-        outcome.error,
-    };
-    return benchmark_csv_append(settings.results_dir / "benchmark_results.csv", row);
+    return benchmark_csv_append(
+        settings.results_dir / "benchmark_results.csv",
+        csv_row(settings, language, failed, outcome.scores.run.score, outcome.scores.run.parseable, outcome.error));
+}
+
+result<bool> eq_bench_export_failure(const eq_bench_run_settings& settings, const std::string& language,
+                                     const std::string& error_text) {
+    return benchmark_csv_append(settings.results_dir / "benchmark_results.csv",
+                                csv_row(settings, language, true, 0.0, 0.0, error_text));
 }
 
 std::string eq_bench_run_key(const eq_bench_run_settings& s, const std::string& language) {

@@ -85,6 +85,11 @@ std::string eq_bench_run_key(const eq_bench_run_settings& settings, const std::s
 result<bool> eq_bench_export(const eq_bench_run_settings& settings, const question_set& questions,
                              const eq_bench_run_outcome& outcome);
 
+// Appends the benchmark_results.csv row of a run that could not run at all
+// (FAILED, with `error_text`), leaving raw_results.json as it is.
+result<bool> eq_bench_export_failure(const eq_bench_run_settings& settings, const std::string& language,
+                                     const std::string& error_text);
+
 // Runs (or resumes) one EQ-Bench run. `stop` ends sending (Ctrl-C); in-flight
 // requests then get `grace_s` before they are aborted. Fatal store errors come
 // back as an error; everything else is in the outcome.
