@@ -68,13 +68,6 @@ std::vector<std::string> run_args(const fake_server& server, const fs::path& res
     return args;
 }
 
-// The eqbench executable followed by `args`, for a child process.
-std::vector<std::string> eqbench_command(const std::vector<std::string>& args) {
-    std::vector<std::string> cmd{EQB_EXECUTABLE};
-    cmd.insert(cmd.end(), args.begin(), args.end());
-    return cmd;
-}
-
 // "Score (v2): 63.48" -> 63.48
 double score_line(const std::string& out) {
     std::smatch m;
@@ -153,7 +146,7 @@ TEST(eq_bench_run, killed_runs_resume_without_asking_answered_questions_again) {
     config.latency_min_ms = 10;
     auto server = start_server(config);
     const auto results = dir.path() / "results";
-    const auto cmd = eqbench_command(run_args(*server, results, 2));
+    const auto cmd = eqb::test::eqbench_command(run_args(*server, results, 2));
     for (const std::size_t kill_after : {40u, 150u, 260u}) {
         const std::size_t start = server->request_count();
         eqb::test::child_process child(cmd, {}, dir.path());
@@ -271,7 +264,7 @@ TEST(eq_bench_run, ctrl_c_stops_cleanly_and_the_run_resumes) {
     config.latency_min_ms = 30;
     auto server = start_server(config);
     const auto results = dir.path() / "results";
-    const auto cmd = eqbench_command(run_args(*server, results, 1));
+    const auto cmd = eqb::test::eqbench_command(run_args(*server, results, 1));
     eqb::test::child_process child(cmd, {}, dir.path());
     while (server->request_count() < 30) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -109,6 +109,13 @@ class child_process {
     bool reaped_ = false;
 };
 
+// The eqbench executable followed by `args`, for a child_process.
+inline std::vector<std::string> eqbench_command(const std::vector<std::string>& args) {
+    std::vector<std::string> cmd{EQB_EXECUTABLE};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    return cmd;
+}
+
 // Runs eqbench with `args` to completion.
 inline process_output eqbench_run(const std::vector<std::string>& args, const std::filesystem::path& capture_dir,
                                   const std::map<std::string, std::string>& env = {}, double timeout_s = 300.0) {
