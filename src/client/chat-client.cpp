@@ -188,7 +188,9 @@ result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& c
         return error{"endpoint " + resolved.base_url + ": timeouts must be positive"};
     }
     std::optional<instruction_template> tmpl;
-    if (resolved.engine == engine_kind::LLAMA_CPP) {
+    const bool completions_with_template =
+        resolved.engine == engine_kind::OPENAI_COMPLETIONS && !resolved.instruction_template_path.empty();
+    if (resolved.engine == engine_kind::LLAMA_CPP || completions_with_template) {
         if (resolved.instruction_template_path.empty()) {
             return error{
                 "the llama.cpp engine needs an instruction template (a YAML file) to build its prompt; "

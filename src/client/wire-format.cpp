@@ -249,8 +249,11 @@ json body_build(const endpoint_config& config, const instruction_template* tmpl,
             }
             break;
         case engine_kind::OPENAI_COMPLETIONS:
+            // With a template (the transformers engine served by vLLM), the prompt is
+            // formatted as the reference's transformers engine formats it.
             body["model"] = config.model;
-            body["prompt"] = joined(request.messages, "");
+            body["prompt"] =
+                tmpl != nullptr ? instruction_template_render(*tmpl, request.messages) : joined(request.messages, "");
             body["temperature"] = request.temperature;
             body["max_tokens"] = request.max_tokens;
             if (request.min_p) {

@@ -436,7 +436,8 @@ std::string plan_to_json(const run_plan& plan) {
         runs.push_back(std::move(r));
     }
     root["runs"] = std::move(runs);
-    return root.dump(2);
+    // A config in another encoding must not stop the plan from printing.
+    return root.dump(2, ' ', false, ojson::error_handler_t::replace);
 }
 
 }  // namespace eqb

@@ -210,19 +210,34 @@ struct batch_setup {
 
 TEST(serve_batch, a_config_run_starts_the_server_reproduces_the_score_and_stops_it) {
     batch_setup s;
-    s.write_config("", "");
+    // llama.cpp's /completion, and the transformers engine's /v1/completions
+    // (a server command instead of vLLM), both with the ChatML template.
+    s.write_config("", "",
+                   "r1, ChatML, org/fake-model, , , 1, llama.cpp, ,\n"
+                   "r2, ChatML, org/fake-model, , , 1, transformers, ,\n");
     // No command word: the reference's command line.
     const auto out = eqb::test::eqbench_run(s.args({"-l", "en", "--benchmarks", "eq-bench"}), s.dir.path());
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
-    EXPECT_EQ(score_line(out.out), expected_score()) << out.out;
-    EXPECT_NE(out.out.find("Running benchmark 1 of 1"), std::string::npos);
+    const std::regex score_re(R"(Score \(v2\): ([0-9.\-]+))");
+    std::vector<double> scores;
+    for (auto it = std::sregex_iterator(out.out.begin(), out.out.end(), score_re); it != std::sregex_iterator(); ++it) {
+        scores.push_back(std::stod((*it)[1]));
+    }
+    EXPECT_EQ(scores, (std::vector<double>{expected_score(), expected_score()})) << out.out;
+    EXPECT_NE(out.out.find("Running benchmark 2 of 2"), std::string::npos);
     EXPECT_NE(out.out.find("Server ready on port"), std::string::npos);
     EXPECT_NE(out.out.find("Batch completed"), std::string::npos);
     EXPECT_TRUE(wait_gone(read_pid(s.pid_file()), 5.0)) << "the server outlived the run";
     EXPECT_TRUE(fs::exists(s.results() / "logs" / "server-r1.log"));
+    EXPECT_TRUE(fs::exists(s.results() / "logs" / "server-r2.log"));
     const std::string csv = eqb::test::read_file(s.results() / "benchmark_results.csv");
     EXPECT_NE(csv.find("r1,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("r2,"), std::string::npos) << csv;
     EXPECT_EQ(csv.find("FAILED"), std::string::npos) << csv;
+    // The raw results carry the reference's run keys.
+    const auto raw = nlohmann::json::parse(eqb::test::read_file(s.results() / "raw_results.json"));
+    EXPECT_TRUE(raw.contains("r1--v2--en--org/fake-model----ChatML----llama.cpp----")) << raw.dump().substr(0, 300);
+    EXPECT_TRUE(raw.contains("r2--v2--en--org/fake-model----ChatML----transformers----"));
 }
 
 TEST(serve_batch, a_server_that_hangs_is_restarted_and_the_run_carries_on_from_the_store) {
@@ -363,6 +378,44 @@ TEST(serve_batch, ooba_is_launched_with_its_script_model_folder_and_params) {
               std::string::npos)
         << log;
     EXPECT_NE(log.find("--n-gpu-layers -1 --tensor_split 1,3"), std::string::npos) << log;
+}
+
+TEST(serve_batch, ooba_gets_hugging_face_models_downloaded_first_and_minus_d_removes_them) {
+    batch_setup s;
+    write_answers(s.dir.path() / "answers.json");
+    const fs::path hub = s.dir.path() / "hub";
+    // A stand-in huggingface-cli: records its arguments, "downloads" into the
+    // cache and prints the snapshot folder, as the real one does.
+    const fs::path bin = s.dir.path() / "bin";
+    write_file(bin / "huggingface-cli",
+               "#!/bin/sh\necho \"$*\" > " + (s.dir.path() / "hf-args.txt").string() +
+                   "\ncache=\nwhile [ $# -gt 0 ]; do [ \"$1\" = --cache-dir ] && cache=$2; shift; done\n"
+                   "snap=\"$cache/models--org--web-model/snapshots/abc123\"\nmkdir -p \"$snap\"\n"
+                   "echo 'Fetching 2 files'\necho \"$snap\"\n");
+    fs::permissions(bin / "huggingface-cli", fs::perms::owner_all);
+    const fs::path script = s.dir.path() / "webui" / "start_linux.sh";
+    write_file(script,
+               "#!/bin/bash\necho \"args: $*\"\nport=5000\nwhile [ $# -gt 0 ]; do\n"
+               "  if [ \"$1\" = --api-port ]; then port=$2; fi\n  shift\ndone\nexec " +
+                   std::string(EQB_FAKE_SERVER_EXECUTABLE) + " --port $port --answers " +
+                   (s.dir.path() / "answers.json").string() + "\n");
+    write_file(s.dir.path() / "config.cfg",
+               "[Huggingface]\ncache_dir = " + hub.string() +
+                   "\n\n[Oobabooga config]\nooba_launch_script = " + script.string() +
+                   "\n\n[Benchmarks to run]\n"
+                   "web, ChatML, org/web-model, , , 1, ooba, , --include [\"*.gguf\", \"*.json\"]\n");
+    const char* path = std::getenv("PATH");
+    const auto out = eqb::test::eqbench_run(
+        s.args({"-d"}), s.dir.path(), {{"PATH", bin.string() + ":" + (path != nullptr ? path : "/usr/bin:/bin")}});
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_EQ(eqb::test::read_file(s.dir.path() / "hf-args.txt"),
+              "download org/web-model --include *.gguf --include *.json --cache-dir " + hub.string() + "\n");
+    const std::string log = eqb::test::read_file(s.results() / "logs" / "server-web.log");
+    EXPECT_NE(log.find("args: --model abc123 --model-dir " + (hub / "models--org--web-model" / "snapshots").string() +
+                       " --api --api-port "),
+              std::string::npos)
+        << log;
+    EXPECT_FALSE(fs::exists(hub / "models--org--web-model")) << out.out;
 }
 
 TEST(serve_batch, dry_run_prints_the_plan_for_the_reference_command_line_and_sends_nothing) {

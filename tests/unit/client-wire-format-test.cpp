@@ -164,6 +164,24 @@ TEST(client_wire_format, llama_cpp_sends_the_rendered_prompt) {
     EXPECT_EQ(body["min_p"].get<double>(), 0.1);
 }
 
+TEST(client_wire_format, completions_with_a_template_send_the_rendered_prompt) {
+    // The transformers engine, served by vLLM: the reference's prompt format on /v1/completions.
+    eqb::instruction_template tmpl;
+    tmpl.name = "T";
+    tmpl.user = "U:";
+    tmpl.bot = "B:";
+    tmpl.turn_template = "<|user|> <|user-message|>\n<|bot|> <|bot-message|>\n";
+    tmpl.context = "<|system-message|>\n";
+    tmpl.system_message = "Sys";
+    const json body =
+        json::parse(build(endpoint(eqb::engine_kind::OPENAI_COMPLETIONS, "http://h/v1"), one_question(), &tmpl).body);
+    EXPECT_EQ(body["prompt"], "Sys\nU: How do they feel?\nB: ");
+    EXPECT_EQ(body["max_tokens"], 60);
+    const json plain =
+        json::parse(build(endpoint(eqb::engine_kind::OPENAI_COMPLETIONS, "http://h/v1"), one_question()).body);
+    EXPECT_EQ(plain["prompt"], "How do they feel?");
+}
+
 TEST(client_wire_format, ooba_adds_instruct_mode_and_template_name) {
     auto config = endpoint(eqb::engine_kind::OOBA, "http://127.0.0.1:5000");
     config.instruction_template_path = "Alpaca";
