@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "config/plan.hpp"
 #include "core/python-float.hpp"
+#include "core/text.hpp"
 #include "data/data-dir.hpp"
 #include "data/questions.hpp"
 #include "lang/language-pack.hpp"
@@ -109,24 +110,6 @@ std::string default_key_env(const std::string& engine) {
         return "MISTRAL_API_KEY";
     }
     return "OPENAI_API_KEY";
-}
-
-std::string date_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    std::size_t at = 0;
-    while ((at = text.find(from, at)) != std::string::npos) {
-        text.replace(at, from.size(), to);
-        at += to.size();
-    }
-    return text;
 }
 
 plan_options plan_options_from(const run_options& opts, const std::filesystem::path& data_dir) {
@@ -258,6 +241,9 @@ class batch_runner {
         const hf_cache_state cache = cache_state_before();
         int failed = 0;
         for (std::size_t i = 0; i < plan_.runs.size(); ++i) {
+            if (g_stop.load()) {
+                return run_end::INTERRUPTED;
+            }
             const auto& entry = plan_.runs[i];
             fmt::print("--------------\nRunning benchmark {} of {}\n\n{}\n", i + 1, plan_.runs.size(), entry.model);
             if (!entry.lora.empty()) {
@@ -407,11 +393,12 @@ class batch_runner {
             if (e.server->kind == "ooba" && e.server->downloads) {
                 auto path = hf_download(e, cfg_);
                 if (!path) {
-                    return fail_run(settings_for(e, urls), path.err().message);
+                    return g_stop.load() ? run_end::INTERRUPTED : fail_run(settings_for(e, urls), path.err().message);
                 }
                 const std::filesystem::path p(*path);
-                spec.command = replace_all(spec.command, "{model_dir_name}", shell_quote(p.filename().string()));
-                spec.command = replace_all(spec.command, "{model_dir_parent}", shell_quote(p.parent_path().string()));
+                spec.command = text_replace_all(spec.command, "{model_dir_name}", shell_quote(p.filename().string()));
+                spec.command =
+                    text_replace_all(spec.command, "{model_dir_parent}", shell_quote(p.parent_path().string()));
             }
             server = std::make_unique<local_server>(std::move(spec));
         }
@@ -469,7 +456,7 @@ class batch_runner {
                     return run_end::FAILED;
                 }
                 for (auto& url : urls) {
-                    url = replace_all(e.endpoint, "{port}", std::to_string(server->port()));
+                    url = text_replace_all(e.endpoint, "{port}", std::to_string(server->port()));
                 }
             }
             const eq_bench_run_settings settings = settings_for(e, urls);
@@ -603,7 +590,7 @@ class batch_runner {
         const std::string version = opts_.v1 ? "v1" : "v2";
         const std::string label = pack_.code == "en" ? version : version + "_" + pack_.code;
         fmt::print("----eq-bench Benchmark Complete----\n{}\nTime taken: {:.1f} mins\nPrompt Format: {}\nModel: {}\n",
-                   date_now(), minutes, e.instruction_template, e.model);
+                   local_timestamp(), minutes, e.instruction_template, e.model);
         if (out.failed) {
             fmt::print("Benchmark Failed: {}\n", out.error);
         }

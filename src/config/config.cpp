@@ -8,24 +8,21 @@
 #include <optional>
 
 #include "config/ini.hpp"
+#include "core/text.hpp"
 
 namespace eqb {
 namespace {
 
 const char* const benchmarks_section = "Benchmarks to run";
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-std::string strip(const std::string& s, const char* chars = nullptr) {
-    const auto drop = [chars](char c) { return chars == nullptr ? is_space(c) : std::strchr(chars, c) != nullptr; };
+// `s` without leading and trailing characters from `chars` (Python's str.text_strip(chars)).
+std::string strip_chars(const std::string& s, const char* chars) {
     std::size_t b = 0;
     std::size_t e = s.size();
-    while (b < e && drop(s[b])) {
+    while (b < e && std::strchr(chars, s[b]) != nullptr) {
         ++b;
     }
-    while (e > b && drop(s[e - 1])) {
+    while (e > b && std::strchr(chars, s[e - 1]) != nullptr) {
         --e;
     }
     return s.substr(b, e - b);
@@ -86,7 +83,7 @@ std::string absolute_from(const std::string& path, const std::filesystem::path& 
 
 // Python int() of a config field: optional sign, ASCII digits, single underscores between digits.
 std::optional<long> python_int(const std::string& text) {
-    const std::string s = strip(text);
+    const std::string s = text_strip(text);
     std::size_t i = 0;
     bool negative = false;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
@@ -116,7 +113,7 @@ std::optional<long> python_int(const std::string& text) {
 }
 
 std::optional<double> positive_number(const std::string& text) {
-    const std::string s = strip(text);
+    const std::string s = text_strip(text);
     if (s.empty()) {
         return std::nullopt;
     }
@@ -183,7 +180,7 @@ std::vector<std::string> filter_values(const std::string& value) {
     if (cleaned.find(',') != std::string::npos) {
         std::string token;
         for (const char c : cleaned) {
-            if (c == ',' || is_space(c)) {
+            if (c == ',' || text_is_space(c)) {
                 if (!token.empty()) {
                     values.push_back(token);
                 }
@@ -195,7 +192,7 @@ std::vector<std::string> filter_values(const std::string& value) {
         if (!token.empty()) {
             values.push_back(token);
         }
-    } else if (const std::string one = strip(cleaned); !one.empty()) {
+    } else if (const std::string one = text_strip(cleaned); !one.empty()) {
         values.push_back(one);
     }
     return values;
@@ -221,12 +218,12 @@ std::string config_filters_string(const std::vector<std::string>& include, const
     if (!exclude.empty()) {
         out += "--exclude [\"" + join(exclude, 0, exclude.size(), "\", \"") + "\"]";
     }
-    return strip(out);
+    return text_strip(out);
 }
 
 result<config_run_line> config_run_line_parse(const std::string& raw, const std::filesystem::path& cwd) {
     config_run_line run;
-    std::string line = strip(raw);
+    std::string line = text_strip(raw);
     if (!line.empty() && line.front() == ',') {
         return error{"run_id: expected a name for the run as the first field, got nothing"};
     }
@@ -245,7 +242,7 @@ result<config_run_line> config_run_line_parse(const std::string& raw, const std:
         at = f.end;
     }
     rest += line.substr(at);
-    line = strip(rest, ",");
+    line = strip_chars(rest, ",");
     if (line.find("--include") != std::string::npos || line.find("--exclude") != std::string::npos) {
         return error{
             "downloader_filters: expected --include [\"pattern\", ...] or --exclude \"pattern\" (a list in "
@@ -265,22 +262,22 @@ result<config_run_line> config_run_line_parse(const std::string& raw, const std:
     // (already removed) filters slot. A non-blank last part would be silently
     // dropped there; eqbench keeps it as part of ooba_params.
     if (parts.size() >= 8) {
-        const std::string last = strip(parts.back());
+        const std::string last = text_strip(parts.back());
         const bool keep_last = !last.empty() && ascii_lower(last) != "none";
         run.ooba_params_key = join(parts, 7, keep_last ? parts.size() : parts.size() - 1, ",");
-        run.ooba_params = strip(run.ooba_params_key);
+        run.ooba_params = text_strip(run.ooba_params_key);
         if (ascii_lower(run.ooba_params) == "none") {
             run.ooba_params.clear();
             run.ooba_params_key.clear();
         }
     }
 
-    run.run_id = strip(parts[0]);
+    run.run_id = text_strip(parts[0]);
     if (run.run_id.empty()) {
         return error{"run_id: expected a name for the run, got nothing"};
     }
-    run.instruction_template = strip(parts[1]);
-    run.model_path = strip(parts[2]);
+    run.instruction_template = text_strip(parts[1]);
+    run.model_path = text_strip(parts[2]);
     if (!run.model_path.empty()) {
         run.model_path = expand_user(run.model_path);
         std::error_code ec;
@@ -291,21 +288,21 @@ result<config_run_line> config_run_line_parse(const std::string& raw, const std:
             run.model_path = absolute_from(run.model_path, cwd);
         }
     }
-    run.lora_path = strip(parts[3]);
+    run.lora_path = text_strip(parts[3]);
     if (!run.lora_path.empty()) {
         run.lora_path = absolute_from(expand_user(run.lora_path), cwd);
     }
-    run.quantization = ascii_lower(strip(parts[4]));
+    run.quantization = ascii_lower(text_strip(parts[4]));
     if (run.quantization != "8bit" && run.quantization != "4bit" && run.quantization != "none" &&
         !run.quantization.empty()) {
-        return error{"quantization: expected 8bit, 4bit, none or nothing" + got(strip(parts[4]))};
+        return error{"quantization: expected 8bit, 4bit, none or nothing" + got(text_strip(parts[4]))};
     }
     const auto iterations = python_int(parts[5]);
     if (!iterations || *iterations <= 0 || *iterations > 1000) {
-        return error{"n_iterations: expected an integer from 1 to 1000" + got(strip(parts[5]))};
+        return error{"n_iterations: expected an integer from 1 to 1000" + got(text_strip(parts[5]))};
     }
     run.iterations = static_cast<int>(*iterations);
-    run.engine = ascii_lower(strip(parts[6]));
+    run.engine = ascii_lower(text_strip(parts[6]));
     bool known = false;
     for (const auto& name : config_engine_names()) {
         known = known || name == run.engine;
@@ -313,7 +310,7 @@ result<config_run_line> config_run_line_parse(const std::string& raw, const std:
     if (!known) {
         return error{
             "inference_engine: expected transformers, openai, ooba, llama.cpp, anthropic, mistralai or gemini" +
-            got(strip(parts[6]))};
+            got(text_strip(parts[6]))};
     }
     return run;
 }
@@ -423,7 +420,7 @@ reference_config config_parse_lenient(const std::string& text, const std::string
     if (!cfg.gpus.empty()) {
         for (const auto& part : split(cfg.gpus, ',')) {
             const auto id = python_int(part);
-            if (!id || *id < 0 || strip(part).find('_') != std::string::npos) {
+            if (!id || *id < 0 || text_strip(part).find('_') != std::string::npos) {
                 complain(*get("Local server", "gpus"), "Local server",
                          "expected GPU numbers separated by commas (e.g. 0,1)" + got(cfg.gpus));
                 break;

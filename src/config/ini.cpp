@@ -3,32 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "core/text.hpp"
+
 namespace eqb {
 namespace {
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-std::string strip(const std::string& s) {
-    std::size_t b = 0;
-    std::size_t e = s.size();
-    while (b < e && is_space(s[b])) {
-        ++b;
-    }
-    while (e > b && is_space(s[e - 1])) {
-        --e;
-    }
-    return s.substr(b, e - b);
-}
-
-std::string rstrip(const std::string& s) {
-    std::size_t e = s.size();
-    while (e > 0 && is_space(s[e - 1])) {
-        --e;
-    }
-    return s.substr(0, e);
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> lines;
@@ -91,7 +69,7 @@ ini_document ini_parse(const std::string& text, const std::vector<std::string>& 
             for (const auto& part : continuation) {
                 joined += "\n" + part;
             }
-            last_entry->value = rstrip(joined);
+            last_entry->value = text_rstrip(joined);
         }
         continuation.clear();
     };
@@ -100,7 +78,7 @@ ini_document ini_parse(const std::string& text, const std::vector<std::string>& 
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const int lineno = static_cast<int>(i) + 1;
         const std::string& line = lines[i];
-        const std::string value = strip(line);
+        const std::string value = text_strip(line);
         const bool comment = !value.empty() && (value[0] == '#' || value[0] == ';');
         if (value.empty() || comment) {
             // configparser keeps blank lines inside a multi-line value; a later
@@ -165,8 +143,8 @@ ini_document ini_parse(const std::string& text, const std::vector<std::string>& 
         if (delim == std::string::npos) {
             entry.key = value;
         } else {
-            entry.key = rstrip(value.substr(0, delim));
-            entry.value = strip(value.substr(delim + 1));
+            entry.key = text_rstrip(value.substr(0, delim));
+            entry.value = text_strip(value.substr(delim + 1));
         }
         if (entry.key.empty()) {
             problems.push_back({lineno, "'" + value + "' has no key before '" + value.substr(delim, 1) + "'"});

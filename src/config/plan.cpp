@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace eqb {
 namespace {
 
@@ -37,15 +39,6 @@ bool real_on_path(const std::string& program) {
         }
     }
     return false;
-}
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    std::size_t at = 0;
-    while ((at = text.find(from, at)) != std::string::npos) {
-        text.replace(at, from.size(), to);
-        at += to.size();
-    }
-    return text;
 }
 
 int count_gpus(const std::string& gpus) {
@@ -94,14 +87,14 @@ std::string shell_quote(const std::string& word) {
                                                 "@%+=:,./-_{}") == std::string::npos) {
         return word;
     }
-    return "'" + replace_all(word, "'", "'\\''") + "'";
+    return "'" + text_replace_all(word, "'", "'\\''") + "'";
 }
 
 std::string plan_substitute(const std::string& command, const std::string& model, int port, const std::string& gpus) {
-    std::string out = replace_all(command, "{model}", model);
-    out = replace_all(out, "{gpus}", gpus);
+    std::string out = text_replace_all(command, "{model}", model);
+    out = text_replace_all(out, "{gpus}", gpus);
     if (port > 0) {
-        out = replace_all(out, "{port}", std::to_string(port));
+        out = text_replace_all(out, "{port}", std::to_string(port));
     }
     return out;
 }
@@ -168,6 +161,13 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
         s.env.emplace_back("HF_HUB_ENABLE_HF_TRANSFER", given.fast_download ? "1" : "0");
         return s;
     };
+    // The user's server command ([Local server] command / --serve-cmd) for `model`.
+    const auto command_server = [&](const std::string& model, std::vector<std::string> health_paths) {
+        server_plan s = base_server("command");
+        s.command = plan_substitute(serve_cmd, model, 0, gpus);
+        s.health_paths = std::move(health_paths);
+        return s;
+    };
 
     for (const auto& run : config.runs) {
         run_plan_entry e;
@@ -231,10 +231,7 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
         } else if (e.engine == "llama.cpp") {
             e.client = "llama.cpp";
             if (!serve_cmd.empty()) {
-                server_plan s = base_server("command");
-                s.command = plan_substitute(serve_cmd, e.model, 0, gpus);
-                s.health_paths = {"/health", "/v1/models"};
-                e.server = std::move(s);
+                e.server = command_server(e.model, {"/health", "/v1/models"});
                 e.endpoint = "http://127.0.0.1:{port}";
             } else {
                 e.endpoint = config.server_url.empty() ? "http://127.0.0.1:8080" : config.server_url;
@@ -246,10 +243,7 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
                 e.engine_parameters = config.ooba_params_global;
             }
             if (!serve_cmd.empty()) {
-                server_plan s = base_server("command");
-                s.command = plan_substitute(serve_cmd, e.model, 0, gpus);
-                s.health_paths = {"/v1/models", "/health"};
-                e.server = std::move(s);
+                e.server = command_server(e.model, {"/v1/models", "/health"});
                 e.endpoint = "http://127.0.0.1:{port}";
             } else if (config.automatically_launch_ooba) {
                 if (config.ooba_launch_script.empty()) {
@@ -301,10 +295,7 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
             e.client = "openai-completions";
             e.endpoint = "http://127.0.0.1:{port}/v1";
             if (!serve_cmd.empty()) {
-                server_plan s = base_server("command");
-                s.command = plan_substitute(serve_cmd, e.model, 0, gpus);
-                s.health_paths = {"/health", "/v1/models"};
-                e.server = std::move(s);
+                e.server = command_server(e.model, {"/health", "/v1/models"});
             } else {
                 server_plan s = base_server("vllm");
                 std::string cmd = "exec vllm serve " + shell_quote(e.model) + " --host 127.0.0.1 --port {port}";

@@ -18,6 +18,8 @@
 #include <iterator>
 #include <thread>
 
+#include "core/text.hpp"
+
 extern char** environ;
 
 namespace eqb {
@@ -62,24 +64,6 @@ std::string describe_status(int status) {
         return "was killed by signal " + std::to_string(WTERMSIG(status));
     }
     return "stopped";
-}
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    std::size_t at = 0;
-    while ((at = text.find(from, at)) != std::string::npos) {
-        text.replace(at, from.size(), to);
-        at += to.size();
-    }
-    return text;
-}
-
-std::string timestamp() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
 }
 
 }  // namespace
@@ -194,7 +178,7 @@ result<bool> local_server::start(const std::atomic<bool>& cancel) {
         }
         port_ = *free_port;
     }
-    command_ = replace_all(spec_.command, "{port}", std::to_string(port_));
+    command_ = text_replace_all(spec_.command, "{port}", std::to_string(port_));
 
     std::error_code ec;
     if (spec_.log_path.has_parent_path()) {
@@ -205,7 +189,7 @@ result<bool> local_server::start(const std::atomic<bool>& cancel) {
         if (!header) {
             return error{spec_.log_path.string() + ": cannot write the server log"};
         }
-        header << "==== eqbench " << timestamp() << ": starting (port " << port_ << "): " << command_ << "\n";
+        header << "==== eqbench " << local_timestamp() << ": starting (port " << port_ << "): " << command_ << "\n";
     }
     const int log_fd = ::open(spec_.log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -368,7 +352,7 @@ void local_server::stop() {
         ::waitpid(group, &status, 0);
     }
     std::ofstream(spec_.log_path, std::ios::app)
-        << "==== eqbench " << timestamp() << ": the server did not stop on SIGTERM; killed\n";
+        << "==== eqbench " << local_timestamp() << ": the server did not stop on SIGTERM; killed\n";
 }
 
 std::string local_server::log_tail(int lines) const {

@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "config/plan.hpp"
+#include "core/text.hpp"
 #include "tests/support/test-support.hpp"
 
 namespace {
@@ -25,21 +26,12 @@ std::vector<std::string> golden_cases() {
     return out;
 }
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    std::size_t at = 0;
-    while ((at = text.find(from, at)) != std::string::npos) {
-        text.replace(at, from.size(), to);
-        at += to.size();
-    }
-    return text;
-}
-
 nlohmann::json expand(const nlohmann::json& value) {
     if (value.is_string()) {
         const char* home = std::getenv("HOME");
-        std::string s = replace_all(value.get<std::string>(), "{HOME}", home != nullptr ? home : "");
-        s = replace_all(s, "{DATA}", eqb::test::data_dir().lexically_normal().string());
-        return replace_all(s, "{DIR}", golden_dir().string());
+        std::string s = eqb::text_replace_all(value.get<std::string>(), "{HOME}", home != nullptr ? home : "");
+        s = eqb::text_replace_all(s, "{DATA}", eqb::test::data_dir().lexically_normal().string());
+        return eqb::text_replace_all(s, "{DIR}", golden_dir().string());
     }
     if (value.is_array() || value.is_object()) {
         nlohmann::json out = value;

@@ -15,6 +15,7 @@
 
 #include "core/prompt.hpp"
 #include "core/python-float.hpp"
+#include "core/text.hpp"
 #include "report/files.hpp"
 #include "scoring/eq-bench.hpp"
 
@@ -346,15 +347,6 @@ ojson run_metadata(const eq_bench_run_settings& s, const language_pack& pack) {
     return meta;
 }
 
-std::string timestamp_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
-
 // One benchmark_results.csv row (SPEC section 9); a failed run shows FAILED.
 std::vector<std::string> csv_row(const eq_bench_run_settings& settings, const std::string& language, bool failed,
                                  double score, double parseable, const std::string& error_text) {
@@ -364,7 +356,7 @@ std::vector<std::string> csv_row(const eq_bench_run_settings& settings, const st
     }
     return {
         settings.run_id,
-        timestamp_now(),
+        local_timestamp(),
         settings.instruction_template,
         settings.model,
         settings.lora,

@@ -1,0 +1,24 @@
+#pragma once
+// Small text helpers shared by the modules (ASCII whitespace, as config files
+// and command lines use it).
+
+#include <string>
+
+namespace eqb {
+
+// Whether `c` is ASCII whitespace (space, \t, \r, \n, \f, \v).
+bool text_is_space(char c);
+
+// `text` with every occurrence of `from` (non-empty) replaced by `to`, left to right.
+std::string text_replace_all(std::string text, const std::string& from, const std::string& to);
+
+// `text` without leading and trailing ASCII whitespace (space, \t, \r, \n, \f, \v).
+std::string text_strip(const std::string& text);
+
+// `text` without trailing ASCII whitespace.
+std::string text_rstrip(const std::string& text);
+
+// The local time now as "YYYY-MM-DD HH:MM:SS", as the reference prints it.
+std::string local_timestamp();
+
+}  // namespace eqb
