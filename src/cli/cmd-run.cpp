@@ -4,15 +4,19 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "bench/creative-writing/runner.hpp"
 #include "bench/eq-bench/runner.hpp"
+#include "bench/judgemark/report.hpp"
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "config/plan.hpp"
@@ -21,6 +25,7 @@
 #include "data/data-dir.hpp"
 #include "data/questions.hpp"
 #include "lang/language-pack.hpp"
+#include "report/files.hpp"
 #include "report/pricing.hpp"
 #include "report/progress.hpp"
 #include "serve/hf-cache.hpp"
@@ -45,6 +50,11 @@ struct run_options {
     bool fast_download = false;
     std::string serve_cmd;
     std::string gpus;
+    std::string judge_engine;
+    std::string judge_model;
+    std::string judge_base_url;
+    std::string judge_prompt;
+    bool rejudge = false;
     // One run from flags
     std::string model;
     std::vector<std::string> base_urls;
@@ -141,6 +151,11 @@ plan_options plan_options_from(const run_options& opts, const std::filesystem::p
     p.data_dir = data_dir;
     p.serve_cmd = opts.serve_cmd;
     p.gpus = opts.gpus;
+    p.judge_engine = opts.judge_engine;
+    p.judge_model = opts.judge_model;
+    p.judge_base_url = opts.judge_base_url;
+    p.judge_prompt = opts.judge_prompt;
+    p.rejudge = opts.rejudge;
     return p;
 }
 
@@ -251,11 +266,15 @@ class batch_runner {
             }
             fmt::print("--------------\n");
             std::fflush(stdout);
-            const run_end end = run_with_retries(entry);
-            if (end == run_end::INTERRUPTED) {
-                return end;
+            bool entry_failed = false;
+            for (const auto& bench : plan_.options.benchmarks) {
+                const run_end end = run_with_retries(entry, bench);
+                if (end == run_end::INTERRUPTED) {
+                    return end;
+                }
+                entry_failed = entry_failed || end == run_end::FAILED;
             }
-            if (end == run_end::FAILED) {
+            if (entry_failed) {
                 ++failed;
             } else {
                 delete_download(i, cache);
@@ -366,21 +385,89 @@ class batch_runner {
         return std::make_unique<endpoint_pool>(std::move(clients), opts_.concurrency);
     }
 
-    run_end fail_run(const eq_bench_run_settings& s, const std::string& why) {
-        fmt::print(stderr, "eqbench: run {} failed: {}\n", s.run_id, why);
-        if (auto exported = eq_bench_export_failure(s, pack_.code, why); !exported) {
+    // The judge's endpoint pool (one endpoint).
+    result<std::unique_ptr<endpoint_pool>> make_judge_pool() {
+        const auto& j = *plan_.judge;
+        const auto engine = engine_kind_from_string(j.client);
+        if (!engine) {
+            return error{"unknown judge client " + j.client};
+        }
+        endpoint_config cfg;
+        cfg.engine = *engine;
+        cfg.base_url = j.endpoint;
+        cfg.api_key = j.api_key;
+        cfg.model = j.model;
+        cfg.timeout_s = std::max(opts_.timeout, 300.0);  // judgements are long (up to 3000 tokens)
+        auto client = chat_client_create(cfg);
+        if (!client) {
+            return client.err();
+        }
+        std::vector<std::unique_ptr<chat_client>> clients;
+        clients.push_back(std::move(*client));
+        return std::make_unique<endpoint_pool>(std::move(clients), opts_.concurrency);
+    }
+
+    judged_run_common judged_common(const run_plan_entry& e) const {
+        judged_run_common c;
+        c.run_id = e.run_id;
+        c.judge_model = plan_.judge->model;
+        c.judge_engine_name = plan_.judge->engine;
+        c.overwrite = opts_.overwrite;
+        c.rejudge = plan_.options.rejudge;
+        c.verbose = opts_.verbose;
+        c.retries.max_attempts = opts_.retries + 1;
+        c.results_dir = opts_.results_dir;
+        c.judge_endpoints = {plan_.judge->endpoint};
+        if (e.server) {
+            c.grace_s = 2.0;
+        }
+        return c;
+    }
+
+    creative_writing_run_settings cw_settings_for(const run_plan_entry& e, const std::vector<std::string>& urls) const {
+        const eq_bench_run_settings base = settings_for(e, urls);
+        creative_writing_run_settings s;
+        s.common = judged_common(e);
+        s.model = base.model;
+        s.engine_name = base.engine_name;
+        s.instruction_template = base.instruction_template;
+        s.lora = base.lora;
+        s.quantization = base.quantization;
+        s.ooba_params = base.ooba_params;
+        s.download_filters = base.download_filters;
+        s.local_engine = base.local_engine;
+        s.iterations = e.iterations;
+        s.endpoints = urls;
+        return s;
+    }
+
+    run_end fail_run(const run_plan_entry& e, const std::string& bench, const std::vector<std::string>& urls,
+                     const std::string& why) {
+        fmt::print(stderr, "eqbench: run {} ({}) failed: {}\n", e.run_id, bench, why);
+        result<bool> exported = true;
+        if (bench == "eq-bench") {
+            exported = eq_bench_export_failure(settings_for(e, urls), pack_.code, why);
+        } else {
+            const eq_bench_run_settings s = settings_for(e, urls);
+            exported = benchmark_csv_append(
+                std::filesystem::path(opts_.results_dir) / "benchmark_results.csv",
+                {s.run_id, local_timestamp(), s.instruction_template,
+                 bench == "judgemark" ? plan_.judge->model : s.model, s.lora, s.quantization, "FAILED", bench, "FAILED",
+                 std::to_string(s.iterations), s.engine_name, s.ooba_params, s.download_filters, why});
+        }
+        if (!exported) {
             fmt::print(stderr, "eqbench: error: {}\n", exported.err().message);
         }
         return run_end::FAILED;
     }
 
-    run_end run_with_retries(const run_plan_entry& e) {
+    run_end run_with_retries(const run_plan_entry& e, const std::string& bench) {
         std::vector<std::string> urls = {e.endpoint};
         if (!opts_.base_urls.empty() && e.line == 0) {
             urls = opts_.base_urls;
         }
         std::unique_ptr<local_server> server;
-        if (e.server) {
+        if (e.server && bench != "judgemark") {
             local_server_spec spec;
             spec.command = e.server->command;
             spec.cwd = e.server->cwd;
@@ -393,7 +480,7 @@ class batch_runner {
             if (e.server->kind == "ooba" && e.server->downloads) {
                 auto path = hf_download(e, cfg_);
                 if (!path) {
-                    return g_stop.load() ? run_end::INTERRUPTED : fail_run(settings_for(e, urls), path.err().message);
+                    return g_stop.load() ? run_end::INTERRUPTED : fail_run(e, bench, urls, path.err().message);
                 }
                 const std::filesystem::path p(*path);
                 spec.command = text_replace_all(spec.command, "{model_dir_name}", shell_quote(p.filename().string()));
@@ -409,7 +496,7 @@ class batch_runner {
                            plan_.options.run_retries);
                 std::fflush(stdout);
             }
-            const run_end end = run_once(e, urls, server.get(), last_error);
+            const run_end end = run_once(e, bench, urls, server.get(), last_error);
             if (end != run_end::FAILED || g_stop.load()) {
                 return g_stop.load() ? run_end::INTERRUPTED : end;
             }
@@ -421,7 +508,7 @@ class batch_runner {
         if (server) {
             server->stop();
         }
-        return fail_run(settings_for(e, urls), last_error);
+        return fail_run(e, bench, urls, last_error);
     }
 
     // Starts the server when there is one and it is not running; "" or why not.
@@ -443,8 +530,94 @@ class batch_runner {
         return "";
     }
 
-    run_end run_once(const run_plan_entry& e, std::vector<std::string> urls, local_server* server,
-                     std::string& last_error) {
+    // One attempt of one benchmark: how it ended, and what to do when it counts.
+    struct attempt_result {
+        std::optional<std::string> fatal;  // the run could not go on (store, refused key...)
+        bool interrupted = false;
+        bool failed = false;
+        std::string error;
+        std::function<void()> finish;  // exports and prints the closing block
+    };
+    using attempt_fn =
+        std::function<attempt_result(const std::vector<std::string>& urls, run_progress&, const cancel_flag&)>;
+
+    attempt_fn eq_bench_attempt(const run_plan_entry& e) {
+        return [this, &e](const std::vector<std::string>& urls, run_progress& progress,
+                          const cancel_flag& stop) -> attempt_result {
+            attempt_result r;
+            auto pool = make_pool(e, urls);
+            if (!pool) {
+                r.fatal = "[no retry] " + pool.err().message;
+                return r;
+            }
+            const eq_bench_run_settings settings = settings_for(e, urls);
+            auto outcome = eq_bench_run(settings, questions_, pack_, **pool, db_, progress, stop);
+            if (!outcome) {
+                r.fatal = outcome.err().message;
+                return r;
+            }
+            r.interrupted = outcome->interrupted;
+            r.failed = outcome->failed;
+            r.error = outcome->error;
+            r.finish = [this, &e, settings, out = std::move(*outcome)] { report(e, settings, out); };
+            return r;
+        };
+    }
+
+    attempt_fn creative_writing_attempt(const run_plan_entry& e) {
+        return [this, &e](const std::vector<std::string>& urls, run_progress& progress,
+                          const cancel_flag& stop) -> attempt_result {
+            attempt_result r;
+            auto pool = make_pool(e, urls);
+            auto judge = make_judge_pool();
+            if (!pool || !judge) {
+                r.fatal = "[no retry] " + (!pool ? pool.err().message : judge.err().message);
+                return r;
+            }
+            const auto settings = cw_settings_for(e, urls);
+            auto outcome =
+                creative_writing_run(settings, *cw_prompts_, *templates_, **pool, **judge, db_, progress, stop);
+            if (!outcome) {
+                r.fatal = outcome.err().message;
+                return r;
+            }
+            r.interrupted = outcome->interrupted;
+            r.failed = outcome->failed;
+            r.error = outcome->error;
+            r.finish = [this, &e, settings, out = std::move(*outcome)] { report_creative_writing(e, settings, out); };
+            return r;
+        };
+    }
+
+    attempt_fn judgemark_attempt(const run_plan_entry& e) {
+        return [this, &e](const std::vector<std::string>&, run_progress& progress,
+                          const cancel_flag& stop) -> attempt_result {
+            attempt_result r;
+            auto judge = make_judge_pool();
+            if (!judge) {
+                r.fatal = "[no retry] " + judge.err().message;
+                return r;
+            }
+            const auto settings = judged_common(e);
+            auto outcome =
+                judgemark_run(settings, *jm_prompts_, *jm_test_set_, *templates_, **judge, db_, progress, stop);
+            if (!outcome) {
+                r.fatal = outcome.err().message;
+                return r;
+            }
+            r.interrupted = outcome->interrupted;
+            r.failed = outcome->failed;
+            r.error = outcome->error;
+            r.finish = [this, settings, out = std::move(*outcome)] { report_judgemark(settings, out); };
+            return r;
+        };
+    }
+
+    run_end run_once(const run_plan_entry& e, const std::string& bench, std::vector<std::string> urls,
+                     local_server* server, std::string& last_error) {
+        const attempt_fn attempt = bench == "creative-writing" ? creative_writing_attempt(e)
+                                   : bench == "judgemark"      ? judgemark_attempt(e)
+                                                               : eq_bench_attempt(e);
         int restarts = 0;
         while (true) {
             if (server != nullptr) {
@@ -459,21 +632,15 @@ class batch_runner {
                     url = text_replace_all(e.endpoint, "{port}", std::to_string(server->port()));
                 }
             }
-            const eq_bench_run_settings settings = settings_for(e, urls);
-            auto pool = make_pool(e, urls);
-            if (!pool) {
-                last_error = "[no retry] " + pool.err().message;
-                return run_end::FAILED;
-            }
             cancel_flag attempt_stop{false};
             std::atomic<bool> server_down{false};
             std::string down_reason;
             run_progress progress;
-            result<eq_bench_run_outcome> outcome = error{""};
+            attempt_result outcome;
             std::atomic<bool> finished{false};
             const auto started = std::chrono::steady_clock::now();
             std::thread runner([&] {
-                outcome = eq_bench_run(settings, questions_, pack_, **pool, db_, progress, attempt_stop);
+                outcome = attempt(urls, progress, attempt_stop);
                 finished = true;
             });
             std::thread watchdog;
@@ -484,7 +651,7 @@ class batch_runner {
             progress_printer printer(stdout);
             const auto snapshot = [&] {
                 progress_snapshot s;
-                s.label = "eq-bench";
+                s.label = bench;
                 s.total = progress.total.load();
                 s.done = progress.done.load();
                 s.already_done = progress.already_done.load();
@@ -507,19 +674,18 @@ class batch_runner {
                 watchdog.join();
             }
             printer.finish(snapshot());
-            if (!outcome) {
-                last_error = outcome.err().message;
+            if (outcome.fatal) {
+                last_error = *outcome.fatal;
                 return run_end::FAILED;
             }
-            const auto& out = *outcome;
-            if (out.interrupted && g_stop.load()) {
+            if (outcome.interrupted && g_stop.load()) {
                 fmt::print(stderr,
                            "Interrupted: {}. Everything answered so far is stored in {}/eqbench.db; run the same "
                            "command again to resume.\n",
-                           out.error, opts_.results_dir);
+                           outcome.error, opts_.results_dir);
                 return run_end::INTERRUPTED;
             }
-            if (out.interrupted && server_down.load()) {
+            if (outcome.interrupted && server_down.load()) {
                 if (restarts >= max_restarts(e)) {
                     server->stop();
                     last_error = "[no retry] the model server " + down_reason + "; gave up after " +
@@ -534,9 +700,11 @@ class batch_runner {
                 server->stop();
                 continue;
             }
-            report(e, settings, out);
-            if (out.failed) {
-                last_error = out.error;
+            if (outcome.finish) {
+                outcome.finish();
+            }
+            if (outcome.failed) {
+                last_error = outcome.error;
                 return run_end::FAILED;
             }
             if (server != nullptr) {
@@ -577,6 +745,60 @@ class batch_runner {
         }
     }
 
+    void report_creative_writing(const run_plan_entry& e, const creative_writing_run_settings& settings,
+                                 const creative_writing_run_outcome& out) {
+        if (auto exported = creative_writing_export(settings, out); !exported) {
+            fmt::print(stderr, "eqbench: error: {}\n", exported.err().message);
+            ctx_.exit_code = 1;
+        }
+        int scored = 0;
+        int criteria = 0;
+        for (const auto& piece : out.pieces) {
+            if (piece.result) {
+                ++scored;
+                criteria += piece.result->parsed;
+            }
+        }
+        for (std::size_t i = 0; i < out.iteration_scores.size(); ++i) {
+            if (out.iteration_scores[i]) {
+                fmt::print("Iteration {}: {:.2f}\n", i + 1, 10.0 * *out.iteration_scores[i]);
+            } else {
+                fmt::print("Iteration {}: not scored (10 prompts or fewer)\n", i + 1);
+            }
+        }
+        fmt::print("Average: {:.2f} ({:.2f}, {:.2f})\n", out.interval.mean, out.interval.low, out.interval.high);
+        fmt::print("Judged: {} of {} pieces scored, {:.1f} criteria parsed per piece\n", scored, out.pieces.size(),
+                   scored > 0 ? static_cast<double>(criteria) / scored : 0.0);
+        fmt::print(
+            "----creative-writing Benchmark Complete----\n{}\nTime taken: {:.1f} mins\nPrompt Format: {}\nModel: "
+            "{}\n",
+            local_timestamp(), out.seconds / 60.0, e.instruction_template, e.model);
+        if (out.failed) {
+            fmt::print("Benchmark Failed: {}\n", out.error);
+        }
+        fmt::print("Creative Writing Score: {}\nJudge: {}\n", python_float_repr(out.score),
+                   settings.common.judge_model);
+        fmt::print("Requests sent: {}, tokens: {} in / {} out\n", out.usage.requests, out.usage.input_tokens,
+                   out.usage.output_tokens);
+        std::fflush(stdout);
+    }
+
+    void report_judgemark(const judged_run_common& settings, const judgemark_run_outcome& out) {
+        const judgemark_report report = judgemark_report_build(settings, out, reference_table_path());
+        if (!report.error.empty()) {
+            fmt::print(stderr, "eqbench: error: {}\n", report.error);
+            ctx_.exit_code = 1;
+        }
+        fmt::print("{}", report.text);
+        std::fflush(stdout);
+    }
+
+    std::filesystem::path reference_table_path() const { return data_dir_ / "judgemark_reference.json"; }
+
+  public:
+    std::filesystem::path data_dir_;
+
+  private:
     void report(const run_plan_entry& e, const eq_bench_run_settings& settings, const eq_bench_run_outcome& out) {
         if (out.prompts_sent_whole > 0) {
             fmt::print("Note: {} prompts were sent whole (their revision markers were not found)\n",
@@ -601,6 +823,14 @@ class batch_runner {
         std::fflush(stdout);
     }
 
+  public:
+    // Creative Writing and Judgemark inputs (set when those benchmarks run).
+    const writing_prompt_set* cw_prompts_ = nullptr;
+    const writing_prompt_set* jm_prompts_ = nullptr;
+    const judgemark_test_set* jm_test_set_ = nullptr;
+    const creative_writing_templates* templates_ = nullptr;
+
+  private:
     const run_options& opts_;
     cli_context& ctx_;
     const reference_config& cfg_;
@@ -614,10 +844,18 @@ void run_main(const run_options& opts, cli_context& ctx) {
     const auto data_dir = data_dir_resolve(ctx.data_dir).path;
     reference_config cfg;
     run_plan plan;
-    if (!opts.model.empty()) {
-        plan = plan_from_flags(opts, data_dir);
+    const bool judgemark_only = opts.benchmarks.size() == 1 && opts.benchmarks.front() == "judgemark";
+    const bool from_flags = !opts.model.empty() || (judgemark_only && !opts.judge_model.empty() &&
+                                                    opts.config_path.empty() && !std::filesystem::exists("config.cfg"));
+    if (from_flags) {
         if (!opts.config_path.empty()) {
             throw fatal_error("--config and --model: give one (a config.cfg batch, or one run from flags)");
+        }
+        plan = plan_from_flags(opts, data_dir);
+        std::vector<config_problem> problems;
+        plan.judge = plan_judge(cfg, plan.options, problems);
+        if (!problems.empty()) {
+            throw fatal_error(config_problems_message("command line", std::move(problems)));
         }
     } else {
         const std::filesystem::path path = opts.config_path.empty() ? "config.cfg" : opts.config_path;
@@ -652,13 +890,16 @@ void run_main(const run_options& opts, cli_context& ctx) {
     }
     // Everything that would stop a run is reported before the first one starts.
     std::vector<std::string> problems;
-    for (const auto& b : plan.options.benchmarks) {
-        if (b != "eq-bench") {
-            problems.push_back("--benchmarks " + b + ": not available in this build yet (eq-bench is)");
-        }
+    const auto wants = [&plan](const char* bench) {
+        return std::find(plan.options.benchmarks.begin(), plan.options.benchmarks.end(), bench) !=
+               plan.options.benchmarks.end();
+    };
+    if (plan.judge && !plan.judge->unavailable.empty()) {
+        problems.push_back(plan.judge->unavailable);
     }
     for (const auto& e : plan.runs) {
-        if (!e.unavailable.empty()) {
+        const bool judgemark_alone = plan.options.benchmarks.size() == 1 && wants("judgemark");
+        if (!e.unavailable.empty() && !judgemark_alone) {
             problems.push_back((e.line > 0 ? plan.config_path + ":" + std::to_string(e.line) + ": " : std::string()) +
                                "run " + e.run_id + ": " + e.unavailable);
         }
@@ -678,11 +919,45 @@ void run_main(const run_options& opts, cli_context& ctx) {
     if (opts.v1 && opts.language != "en") {
         throw fatal_error("-v1: EQ-Bench v1 exists only in English (-l en)");
     }
-    const std::string questions_file = opts.v1 ? "eq_bench_v1_questions_60.json" : pack->question_file;
-    auto questions = questions_load(data_dir / questions_file);
-    if (!questions) {
-        throw fatal_error(questions.err().message + " (data directory: " + data_dir.string() +
-                          "; `eqbench data fetch` downloads the question files)");
+    const auto fetch_hint = " (data directory: " + data_dir.string() + "; `eqbench data fetch` downloads it)";
+    question_set questions;
+    if (wants("eq-bench")) {
+        const std::string questions_file = opts.v1 ? "eq_bench_v1_questions_60.json" : pack->question_file;
+        auto loaded = questions_load(data_dir / questions_file);
+        if (!loaded) {
+            throw fatal_error(loaded.err().message + fetch_hint);
+        }
+        questions = std::move(*loaded);
+    }
+    std::optional<writing_prompt_set> cw_prompts;
+    std::optional<writing_prompt_set> jm_prompts;
+    std::optional<judgemark_test_set> jm_test_set;
+    std::optional<creative_writing_templates> templates;
+    if (wants("creative-writing") || wants("judgemark")) {
+        auto loaded = creative_writing_templates_load(data_dir, plan.options.judge_prompt);
+        if (!loaded) {
+            throw fatal_error(loaded.err().message);
+        }
+        templates = std::move(*loaded);
+    }
+    if (wants("creative-writing")) {
+        auto loaded = writing_prompts_load(data_dir / "creative_writing_prompts_v2.2.json");
+        if (!loaded) {
+            throw fatal_error(loaded.err().message + fetch_hint);
+        }
+        cw_prompts = std::move(*loaded);
+    }
+    if (wants("judgemark")) {
+        auto loaded = writing_prompts_load(data_dir / "creative_writing_prompts.json");
+        if (!loaded) {
+            throw fatal_error(loaded.err().message + fetch_hint);
+        }
+        jm_prompts = std::move(*loaded);
+        auto set = judgemark_test_set_load(data_dir / "judgemark_test_set.json");
+        if (!set) {
+            throw fatal_error(set.err().message + fetch_hint);
+        }
+        jm_test_set = std::move(*set);
     }
     auto db = store::open(opts.results_dir);
     if (!db) {
@@ -691,7 +966,12 @@ void run_main(const run_options& opts, cli_context& ctx) {
 
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
-    batch_runner batch(opts, ctx, cfg, plan, *questions, *pack, **db);
+    batch_runner batch(opts, ctx, cfg, plan, questions, *pack, **db);
+    batch.cw_prompts_ = cw_prompts ? &*cw_prompts : nullptr;
+    batch.jm_prompts_ = jm_prompts ? &*jm_prompts : nullptr;
+    batch.jm_test_set_ = jm_test_set ? &*jm_test_set : nullptr;
+    batch.templates_ = templates ? &*templates : nullptr;
+    batch.data_dir_ = data_dir;
     const run_end end = batch.run_all();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
@@ -727,6 +1007,16 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
     cmd->add_option("--serve-cmd", opts->serve_cmd,
                     "Start this model server for local runs: a shell command with {model}, {port}, {gpus}");
     cmd->add_option("--gpus", opts->gpus, "GPUs for the started server (CUDA_VISIBLE_DEVICES), e.g. 0,1");
+    cmd->add_option("--judge-engine", opts->judge_engine,
+                    "Judge API for creative-writing and judgemark: openai, mistralai, anthropic, gemini "
+                    "(default: [Creative Writing Benchmark] judge_model_api)");
+    cmd->add_option("--judge-model", opts->judge_model, "The judge model (default: judge_model in config.cfg)");
+    cmd->add_option("--judge-base-url", opts->judge_base_url,
+                    "An OpenAI-compatible judge endpoint (default: judge_model_url in config.cfg)");
+    cmd->add_option("--judge-prompt", opts->judge_prompt,
+                    "Judge prompt template file (placeholders {writing_prompt} {reference_output} "
+                    "{test_model_response} {prefix_text} {criteria})");
+    cmd->add_flag("--rejudge", opts->rejudge, "Judge every stored generation again (e.g. with another judge)");
     cmd->add_option("--model", opts->model, "One run from flags: the model name as the server knows it");
     cmd->add_option("--base-url", opts->base_urls, "Server base URL; repeat to balance over several");
     cmd->add_option("--api-key-env", opts->api_key_env,

@@ -399,12 +399,13 @@ reference_config config_parse_lenient(const std::string& text, const std::string
     cfg.google_spreadsheet_url = text_of("Results upload", "google_spreadsheet_url");
     cfg.judge_model_api = ascii_lower(text_of("Creative Writing Benchmark", "judge_model_api"));
     if (!cfg.judge_model_api.empty() && cfg.judge_model_api != "openai" && cfg.judge_model_api != "mistralai" &&
-        cfg.judge_model_api != "anthropic") {
+        cfg.judge_model_api != "anthropic" && cfg.judge_model_api != "gemini") {
         complain(*get("Creative Writing Benchmark", "judge_model_api"), "Creative Writing Benchmark",
-                 "expected openai, mistralai or anthropic" + got(cfg.judge_model_api));
+                 "expected openai, mistralai, anthropic or gemini" + got(cfg.judge_model_api));
     }
     cfg.judge_model = text_of("Creative Writing Benchmark", "judge_model");
     cfg.judge_model_api_key = text_of("Creative Writing Benchmark", "judge_model_api_key");
+    cfg.judge_model_url = text_of("Creative Writing Benchmark", "judge_model_url");
     cfg.trust_remote_code = boolean("Options", "trust_remote_code", false);
     cfg.ooba_launch_script = text_of("Oobabooga config", "ooba_launch_script");
     if (!cfg.ooba_launch_script.empty()) {

@@ -54,6 +54,7 @@ struct reference_config {
     std::string judge_model_api;  // openai, mistralai, anthropic or ""
     std::string judge_model;
     std::string judge_model_api_key;
+    std::string judge_model_url;  // eqbench's own: an OpenAI-compatible judge endpoint
     // [Options]
     bool trust_remote_code = false;
     // [Oobabooga config]

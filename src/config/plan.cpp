@@ -350,7 +350,77 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
         }
         plan.runs.push_back(std::move(e));
     }
+    plan.judge = plan_judge(config, given, errors);
     return plan;
+}
+
+std::optional<judge_plan> plan_judge(const reference_config& config, const plan_options& given,
+                                     std::vector<config_problem>& problems) {
+    bool needed = false;
+    for (const auto& b : given.benchmarks) {
+        needed = needed || b == "creative-writing" || b == "judgemark";
+    }
+    judge_plan j;
+    j.engine = !given.judge_engine.empty() ? given.judge_engine : config.judge_model_api;
+    j.model = !given.judge_model.empty() ? given.judge_model : config.judge_model;
+    const std::string url = !given.judge_base_url.empty() ? given.judge_base_url : config.judge_model_url;
+    if (!needed && j.model.empty()) {
+        return std::nullopt;
+    }
+    if (j.model.empty()) {
+        problems.push_back({0,
+                            "--benchmarks: creative-writing and judgemark need a judge: set judge_model and "
+                            "judge_model_api in [Creative Writing Benchmark], or give --judge-model and "
+                            "--judge-engine"});
+        return std::nullopt;
+    }
+    if (j.engine.empty()) {
+        j.engine = "openai";
+    }
+    const auto env = given.env ? given.env : real_env;
+    std::vector<std::string> key_vars;
+    if (j.engine == "openai") {
+        j.client = "openai";
+        j.endpoint = url.empty() ? "https://api.openai.com/v1" : url;
+        key_vars = {"OPENAI_API_KEY"};
+    } else if (j.engine == "mistralai") {
+        j.client = "openai";
+        j.endpoint = url.empty() ? "https://api.mistral.ai/v1" : url;
+        key_vars = {"MISTRAL_API_KEY"};
+    } else if (j.engine == "anthropic") {
+        j.client = "anthropic";
+        j.endpoint = url.empty() ? "https://api.anthropic.com" : url;
+        key_vars = {"ANTHROPIC_API_KEY"};
+    } else if (j.engine == "gemini") {
+        j.client = "gemini";
+        j.endpoint = url.empty() ? "https://generativelanguage.googleapis.com/v1beta" : url;
+        key_vars = {"GEMINI_API_KEY", "GOOGLE_API_KEY"};
+    } else {
+        problems.push_back(
+            {0, "--judge-engine: expected openai, mistralai, anthropic or gemini, got '" + j.engine + "'"});
+        return std::nullopt;
+    }
+    if (!config.judge_model_api_key.empty()) {
+        j.api_key = config.judge_model_api_key;
+        j.api_key_source = "config [Creative Writing Benchmark] judge_model_api_key";
+    } else {
+        for (const auto& var : key_vars) {
+            if (auto v = env(var); v && !v->empty()) {
+                j.api_key = *v;
+                j.api_key_source = "environment " + var;
+                break;
+            }
+        }
+    }
+    if (j.api_key.empty() && url.empty()) {
+        j.unavailable = "the judge (" + j.engine +
+                        ") needs an API key: judge_model_api_key in [Creative Writing "
+                        "Benchmark] or " +
+                        key_vars.front() +
+                        " (or judge_model_url / --judge-base-url for a server "
+                        "that needs none)";
+    }
+    return j;
 }
 
 result<run_plan> plan_build(const reference_config& config, const plan_options& options) {
@@ -427,6 +497,17 @@ std::string plan_to_json(const run_plan& plan) {
         runs.push_back(std::move(r));
     }
     root["runs"] = std::move(runs);
+    if (plan.judge) {
+        const auto& j = *plan.judge;
+        root["judge"] = {{"engine", j.engine},
+                         {"model", j.model},
+                         {"endpoint", j.endpoint},
+                         {"client", j.client},
+                         {"api_key", j.api_key_source.empty() ? ojson(nullptr) : ojson(j.api_key_source)},
+                         {"unavailable", j.unavailable.empty() ? ojson(nullptr) : ojson(j.unavailable)}};
+    } else {
+        root["judge"] = nullptr;
+    }
     // A config in another encoding must not stop the plan from printing.
     return root.dump(2, ' ', false, ojson::error_handler_t::replace);
 }

@@ -31,6 +31,11 @@ struct plan_options {
     std::filesystem::path data_dir;  // instruction templates live in DATA/instruction-templates
     std::string serve_cmd;           // --serve-cmd: overrides [Local server] command
     std::string gpus;                // --gpus: overrides [Local server] gpus
+    std::string judge_engine;        // --judge-engine: overrides [Creative Writing Benchmark] judge_model_api
+    std::string judge_model;         // --judge-model
+    std::string judge_base_url;      // --judge-base-url: overrides judge_model_url
+    std::string judge_prompt;        // --judge-prompt FILE
+    bool rejudge = false;            // --rejudge
     // Environment lookup (tests replace it); nullopt when unset.
     std::function<std::optional<std::string>(const std::string&)> env;
     // Whether a program is on PATH (tests replace it).
@@ -83,11 +88,28 @@ struct run_plan_entry {
     std::string unavailable;
 };
 
+// The LLM judge of Creative Writing and Judgemark.
+struct judge_plan {
+    std::string engine;  // openai, mistralai, anthropic, gemini
+    std::string model;
+    std::string client;  // openai, anthropic, gemini
+    std::string endpoint;
+    std::string api_key;  // never printed
+    std::string api_key_source;
+    std::string unavailable;  // e.g. no key; "" if it can judge
+};
+
 struct run_plan {
     std::string config_path;
     plan_options options;
     std::vector<run_plan_entry> runs;
+    std::optional<judge_plan> judge;  // when creative-writing or judgemark is asked for
 };
+
+// The judge from the config's [Creative Writing Benchmark] and the flags
+// (flags win); a problem is added when a benchmark needs a judge and none is named.
+std::optional<judge_plan> plan_judge(const reference_config& config, const plan_options& options,
+                                     std::vector<config_problem>& problems);
 
 // Maps the config's runs to a plan, adding every problem found to `problems`
 // (line, field, what was expected); the plan is usable only when none were added.

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bench/runner-support.hpp"
 #include "core/prompt.hpp"
 #include "core/python-float.hpp"
 #include "core/text.hpp"
@@ -23,10 +24,6 @@ namespace eqb {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 ojson pairs_json(const emotion_pairs& pairs) {
     ojson out = ojson::object();
@@ -47,87 +44,6 @@ struct item_task {
 };
 
 enum class item_outcome { STORED, INTERRUPTED, UNANSWERED, FATAL };
-
-// The error a store call returned, if any.
-template <class T>
-std::optional<error> error_of(const result<T>& r) {
-    return r ? std::nullopt : std::optional<error>(r.err());
-}
-
-// The store's one writer. Workers hand it writes and wait until they are
-// committed; it commits whatever has queued up in one transaction (group
-// commit), so many workers cost few commits and a write is durable before the
-// worker goes on to score.
-class store_writer {
-  public:
-    using write_fn = std::function<std::optional<error>(store&)>;
-
-    explicit store_writer(store& db) : db_(db), thread_([this] { loop(); }) {}
-    ~store_writer() {
-        {
-            std::lock_guard lock(mutex_);
-            closing_ = true;
-        }
-        cv_.notify_all();
-        thread_.join();
-    }
-    store_writer(const store_writer&) = delete;
-    store_writer& operator=(const store_writer&) = delete;
-
-    // Runs `fn` on the writer thread inside a transaction; returns once committed.
-    std::optional<error> write(write_fn fn) {
-        pending p{std::move(fn), {}};
-        auto done = p.result.get_future();
-        {
-            std::lock_guard lock(mutex_);
-            queue_.push_back(std::move(p));
-        }
-        cv_.notify_all();
-        return done.get();
-    }
-
-  private:
-    struct pending {
-        write_fn fn;
-        std::promise<std::optional<error>> result;
-    };
-
-    void loop() {
-        while (true) {
-            std::vector<pending> batch;
-            {
-                std::unique_lock lock(mutex_);
-                cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-                if (queue_.empty()) {
-                    return;
-                }
-                batch.swap(queue_);
-            }
-            std::vector<std::optional<error>> results(batch.size());
-            std::optional<error> batch_error;
-            if (auto begun = db_.batch_begin(); !begun) {
-                batch_error = begun.err();
-            } else {
-                for (std::size_t i = 0; i < batch.size(); ++i) {
-                    results[i] = batch[i].fn(db_);
-                }
-                if (auto committed = db_.batch_commit(); !committed) {
-                    batch_error = committed.err();
-                }
-            }
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-                batch[i].result.set_value(batch_error ? batch_error : results[i]);
-            }
-        }
-    }
-
-    store& db_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::vector<pending> queue_;
-    bool closing_ = false;
-    std::thread thread_;
-};
 
 // State shared by the workers of one run. The store is serialised by a mutex:
 // one connection, one writer at a time, each exchange its own transaction.
@@ -163,18 +79,6 @@ struct run_context {
         return fatal.has_value();
     }
 };
-
-// The text with every occurrence of `secret` replaced: servers may echo a key
-// back (a 401 body), and nothing eqbench writes may contain one.
-std::string redact(std::string text, const std::string& secret) {
-    if (secret.empty()) {
-        return text;
-    }
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-        text.replace(at, secret.size(), "[REDACTED]");
-    }
-    return text;
-}
 
 ojson request_json(const eq_bench_run_settings& settings, const chat_request& request) {
     ojson body;

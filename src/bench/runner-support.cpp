@@ -1,0 +1,78 @@
+#include "bench/runner-support.hpp"
+
+#include <chrono>
+#include <future>
+
+namespace eqb {
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string redact(std::string text, const std::string& secret) {
+    if (secret.empty()) {
+        return text;
+    }
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+        text.replace(at, secret.size(), "[REDACTED]");
+    }
+    return text;
+}
+
+struct store_writer::pending {
+    write_fn fn;
+    std::promise<std::optional<error>> result;
+};
+
+store_writer::store_writer(store& db) : db_(db), thread_([this] { loop(); }) {}
+
+store_writer::~store_writer() {
+    {
+        std::lock_guard lock(mutex_);
+        closing_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+}
+
+std::optional<error> store_writer::write(write_fn fn) {
+    pending p{std::move(fn), {}};
+    auto done = p.result.get_future();
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(&p);
+    }
+    cv_.notify_all();
+    return done.get();
+}
+
+void store_writer::loop() {
+    while (true) {
+        std::vector<pending*> batch;
+        {
+            std::unique_lock lock(mutex_);
+            cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+            if (queue_.empty()) {
+                return;
+            }
+            batch.swap(queue_);
+        }
+        std::vector<std::optional<error>> results(batch.size());
+        std::optional<error> batch_error;
+        if (auto begun = db_.batch_begin(); !begun) {
+            batch_error = begun.err();
+        } else {
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                results[i] = batch[i]->fn(db_);
+            }
+            if (auto committed = db_.batch_commit(); !committed) {
+                batch_error = committed.err();
+            }
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            batch[i]->result.set_value(batch_error ? batch_error : results[i]);
+        }
+    }
+}
+
+}  // namespace eqb

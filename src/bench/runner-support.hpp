@@ -1,0 +1,59 @@
+#pragma once
+// What every live benchmark runner shares: the store's single writer thread
+// (group commit), key redaction, and the wall clock for records.
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace eqb {
+
+// Unix time in seconds (for store records).
+double now_s();
+
+// The error a store call returned, if any.
+template <class T>
+std::optional<error> error_of(const result<T>& r) {
+    return r ? std::nullopt : std::optional<error>(r.err());
+}
+
+// The text with every occurrence of `secret` replaced: servers may echo a key
+// back (a 401 body), and nothing eqbench writes may contain one.
+std::string redact(std::string text, const std::string& secret);
+
+// The store's one writer. Workers hand it writes and wait until they are
+// committed; it commits whatever has queued up in one transaction (group
+// commit), so many workers cost few commits and a write is durable before the
+// worker goes on to score. Thread-safe; the store must not be used elsewhere meanwhile.
+class store_writer {
+  public:
+    using write_fn = std::function<std::optional<error>(store&)>;
+
+    explicit store_writer(store& db);
+    ~store_writer();
+    store_writer(const store_writer&) = delete;
+    store_writer& operator=(const store_writer&) = delete;
+
+    // Runs `fn` on the writer thread inside a transaction; returns once committed.
+    std::optional<error> write(write_fn fn);
+
+  private:
+    struct pending;
+    void loop();
+
+    store& db_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<pending*> queue_;
+    bool closing_ = false;
+    std::thread thread_;
+};
+
+}  // namespace eqb
