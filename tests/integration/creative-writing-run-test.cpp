@@ -9,12 +9,19 @@
 #include <signal.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <regex>
 #include <set>
 
 #include "bench/creative-writing/prompts.hpp"
+#include "bench/creative-writing/runner.hpp"
+#include "bench/judgemark/reference-table.hpp"
+#include "core/python-float.hpp"
+#include "parse/judge-answer.hpp"
+#include "scoring/creative-writing.hpp"
+#include "scoring/judgemark.hpp"
 #include "store/store.hpp"
 #include "tests/fake-server/fake-server.hpp"
 #include "tests/support/process.hpp"
@@ -155,6 +162,35 @@ TEST(creative_writing_run, a_two_iteration_run_completes_with_the_judges_score) 
     EXPECT_EQ(count_if(requests_since(*server, before), true), 48u);
 }
 
+TEST(creative_writing_run, the_reference_batch_form_reads_the_judge_from_config_cfg) {
+    eqb::test::temp_dir dir;
+    auto server = start({});
+    std::ofstream(dir.path() / "config.cfg")
+        << "[OpenAI]\napi_key =\nopenai_compatible_url = " << server->base_url() << "/v1\n\n"
+        << "[Creative Writing Benchmark]\njudge_model_api = openai\njudge_model = config-judge\n"
+        << "judge_model_api_key =\njudge_model_url = " << server->base_url() << "/v1\n\n"
+        << "[Benchmarks to run]\ncw1, , writer-model, , , 1, openai, ,\n";
+    const auto out = eqb::test::eqbench_run(
+        {"--benchmarks", "creative-writing", "--config", (dir.path() / "config.cfg").string(), "--results-dir",
+         (dir.path() / "results").string(), "--data-dir", eqb::test::data_dir().string()},
+        dir.path(), {{"OPENAI_API_KEY", ""}});
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_EQ(line_number(out.out, "Creative Writing Score"), 73.33) << out.out;
+    EXPECT_NE(out.out.find("Judge: config-judge"), std::string::npos) << out.out;
+    EXPECT_EQ(count_if(server->requests(), true), 24u);
+    // Without a judge, the batch is refused before anything runs.
+    std::ofstream(dir.path() / "nojudge.cfg") << "[OpenAI]\nopenai_compatible_url = " << server->base_url()
+                                              << "/v1\n\n[Benchmarks to run]\ncw1, , writer-model, , , 1, openai, ,\n";
+    const std::size_t before = server->request_count();
+    const auto refused =
+        eqb::test::eqbench_run({"--benchmarks", "creative-writing", "--config", (dir.path() / "nojudge.cfg").string(),
+                                "--data-dir", eqb::test::data_dir().string()},
+                               dir.path());
+    EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find("need a judge"), std::string::npos) << refused.err;
+    EXPECT_EQ(server->request_count(), before);
+}
+
 // Generations stored in `results` (iteration, prompt id).
 std::set<std::pair<int, std::string>> stored_generations(const fs::path& results) {
     std::set<std::pair<int, std::string>> out;
@@ -227,34 +263,79 @@ TEST(creative_writing_run, a_killed_run_resumes_without_generating_a_stored_piec
     EXPECT_EQ(asked.size() + kept.size(), 48u);
 }
 
+// A judge whose score depends on the answer it reads (its length), so models differ.
+std::string varying_judge(const fake_request& r) {
+    const auto begin = r.prompt.find("[TEST MODEL RESPONSE]");
+    const auto end = r.prompt.find("[TEST MODEL RESPONSE END]");
+    const std::size_t length = end - begin;
+    return "[Scores]\n\nOverall Impression: " + std::to_string(2 + length % 7) +
+           "\n\nCoherent: " + std::to_string(3 + length % 5) + "\n\nTrite: " + std::to_string(length % 4) + "\n";
+}
+
 TEST(judgemark_run, the_judge_scores_every_stored_answer_and_a_rerun_asks_nothing) {
     eqb::test::temp_dir dir;
-    auto server = start({});
+    fake_server_config config;
+    config.responder = varying_judge;
+    fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    const fs::path results = dir.path() / "results";
     const std::vector<std::string> args{"run",
                                         "--benchmarks",
                                         "judgemark",
                                         "--judge-model",
-                                        "judge-under-test",
+                                        "claude-3-opus-20240229",
                                         "--judge-engine",
                                         "openai",
                                         "--judge-base-url",
-                                        server->base_url() + "/v1",
+                                        server.base_url() + "/v1",
                                         "--concurrency",
                                         "8",
                                         "--results-dir",
-                                        (dir.path() / "results").string(),
+                                        results.string(),
                                         "--data-dir",
                                         eqb::test::data_dir().string()};
     const auto out = eqb::test::eqbench_run(args, dir.path(), {{"OPENAI_API_KEY", ""}});
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
-    EXPECT_EQ(server->request_count(), 360u);
+    EXPECT_EQ(server.request_count(), 360u);
     EXPECT_NE(out.out.find("----judgemark Benchmark Complete----"), std::string::npos) << out.out;
-    EXPECT_NE(out.out.find("Judge: judge-under-test"), std::string::npos);
-    EXPECT_EQ(line_number(out.out, "Mean Score"), 73.33) << out.out;
-    EXPECT_EQ(line_number(out.out, "Std. Dev."), 0.0) << out.out;
+    EXPECT_NE(out.out.find("Judge: claude-3-opus-20240229"), std::string::npos);
+    EXPECT_NE(out.out.find("Final Judgemark Benchmark Results:"), std::string::npos);
+
+    // The same prompt scores through the scoring library give the printed numbers.
+    const auto test_set = eqb::judgemark_test_set_load(eqb::test::data_dir() / "judgemark_test_set.json");
+    ASSERT_TRUE(test_set);
+    const auto table = eqb::judgemark_reference_load(eqb::test::data_dir() / "judgemark_reference.json");
+    ASSERT_TRUE(table) << table.err().message;
+    std::vector<std::pair<std::string, std::vector<double>>> prompt_scores;
+    for (const auto& [model, answers] : test_set->models) {
+        std::vector<double> scores;
+        for (const auto& [pid, answer] : answers) {
+            fake_request r;
+            r.prompt = "[TEST MODEL RESPONSE]\n\n" + answer + "\n\n[TEST MODEL RESPONSE END]";
+            scores.push_back(
+                eqb::creative_writing_prompt_score(eqb::creative_writing_judge_parse(varying_judge(r)))->score);
+        }
+        prompt_scores.emplace_back(model, std::move(scores));
+    }
+    const auto expected = eqb::judgemark_compute("claude-3-opus-20240229", prompt_scores, *table);
+    ASSERT_TRUE(expected) << expected.err().message;
+    EXPECT_EQ(line_number(out.out, "Judgemark Score"), eqb::python_round(expected->judgemark, 2)) << out.out;
+    EXPECT_EQ(line_number(out.out, "Mean Score"), eqb::python_round(expected->mean, 2)) << out.out;
+    EXPECT_EQ(line_number(out.out, "Std. Dev."), eqb::python_round(expected->sd, 2)) << out.out;
+    for (const auto& m : eqb::judgemark_metrics(*expected)) {
+        EXPECT_NE(out.out.find("\n" + m.name + " "), std::string::npos) << m.name;
+    }
+    const auto raw = nlohmann::json::parse(eqb::test::read_file(results / "raw_results.json"));
+    ASSERT_TRUE(raw.contains("1--judgemark--claude-3-opus-20240229"));
+    EXPECT_EQ(raw["1--judgemark--claude-3-opus-20240229"]["judgemark_results"]["model_scores"].size(), 19u);
+    EXPECT_TRUE(fs::exists(results / "judgemark-1-claude-3-opus-20240229-scores.svg"));
+    EXPECT_NE(eqb::test::read_file(results / "judgemark-1-claude-3-opus-20240229-bias.svg").find("<svg"),
+              std::string::npos);
+
     const auto again = eqb::test::eqbench_run(args, dir.path());
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_EQ(server->request_count(), 360u);
+    EXPECT_EQ(server.request_count(), 360u);
+    EXPECT_EQ(line_number(again.out, "Judgemark Score"), eqb::python_round(expected->judgemark, 2));
 }
 
 }  // namespace

@@ -1,42 +1,183 @@
 #include "bench/judgemark/report.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 
+#include "bench/judgemark/charts.hpp"
+#include "bench/judgemark/reference-table.hpp"
 #include "core/python-float.hpp"
 #include "core/text.hpp"
+#include "report/files.hpp"
+#include "scoring/judgemark.hpp"
+#include "scoring/stats.hpp"
 
 namespace eqb {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+std::string safe_file_part(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        out += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_' ? c : '_';
+    }
+    return out;
+}
+
+std::string rounded(double v) {
+    return python_float_repr(python_round(v, 2));
+}
+
+// The model-score chart: each model's score with the 95% t-interval of its item scores.
+std::string score_chart(const std::string& judge, const judgemark_result& result, const judgemark_run_outcome& out) {
+    std::vector<chart_bar> bars;
+    for (const auto& [model, score] : result.model_scores) {
+        std::vector<double> items;
+        for (const auto& [name, scores] : out.prompt_scores) {
+            if (name == model) {
+                for (const double s : scores) {
+                    items.push_back(judgemark_item_scale * s);
+                }
+            }
+        }
+        const double half = stats::t_interval_width(items, judgemark_interval_confidence).value_or(0.0) / 2.0;
+        bars.push_back({model, score, score - half, score + half});
+    }
+    std::sort(bars.begin(), bars.end(), [](const chart_bar& a, const chart_bar& b) { return a.value > b.value; });
+    return svg_bar_chart("Judgemark: test model scores by " + judge, "score (0-100), 95% interval of item scores",
+                         bars);
+}
+
+// This judge's model scores against the mean of the other judges' (the self-bias fit's view).
+std::string bias_chart(const std::string& judge, const judgemark_result& result,
+                       const judgemark_reference_table& table) {
+    std::vector<chart_point> points;
+    std::vector<double> xs;
+    std::vector<double> ys;
+    const auto family = table.model_families.find(judge);
+    for (const auto& [model, score] : result.model_scores) {
+        std::vector<double> others;
+        for (const auto& j : table.other_judges) {
+            if (j.judge == judge || std::find(table.ignore_for_self_bias.begin(), table.ignore_for_self_bias.end(),
+                                              j.judge) != table.ignore_for_self_bias.end()) {
+                continue;
+            }
+            for (const auto& [name, value] : j.scores) {
+                if (name == model) {
+                    others.push_back(value);
+                }
+            }
+        }
+        const auto m = stats::mean(others);
+        if (!m) {
+            continue;
+        }
+        const auto f = table.model_families.find(model);
+        const bool in_family = model == judge || (family != table.model_families.end() &&
+                                                  f != table.model_families.end() && f->second == family->second);
+        points.push_back({model, *m, score, in_family});
+        if (model != judge) {
+            xs.push_back(*m);
+            ys.push_back(score);
+        }
+    }
+    const auto fit = stats::polyfit2(xs, ys);
+    return svg_scatter_chart("Judge: " + judge, "test models scored by the other judges (mean)",
+                             "test models scored by this judge", points,
+                             fit ? std::vector<double>(fit->begin(), fit->end()) : std::vector<double>{});
+}
+
+}  // namespace
 
 judgemark_report judgemark_report_build(const judged_run_common& settings, const judgemark_run_outcome& outcome,
                                         const std::filesystem::path& table_path) {
     judgemark_report report;
-    (void)table_path;
-    std::vector<double> model_scores;
-    std::string scores_text = "Test model scores:\n";
-    for (const auto& [model, scores] : outcome.prompt_scores) {
-        const auto iteration = creative_writing_iteration_score(scores);
-        if (!iteration) {
-            continue;
+    auto table = judgemark_reference_load(table_path);
+    if (!table) {
+        report.error = table.err().message;
+        return report;
+    }
+    auto computed = judgemark_compute(settings.judge_model, outcome.prompt_scores, *table);
+    if (!computed) {
+        report.error = "Judgemark: " + computed.err().message;
+        return report;
+    }
+    const judgemark_result& r = *computed;
+    std::string text = "\n# " + settings.judge_model + "\n\nTest model scores:\n";
+    for (const auto& [model, score] : r.model_scores) {
+        text += rounded(score) + " " + model + "\n";
+    }
+    for (const auto& model : r.unscored) {
+        text += "N/A " + model + " (10 prompt scores or fewer)\n";
+    }
+    text += "\nStats:\n";
+    text += "Self bias: " + (r.self_bias ? rounded(*r.self_bias) : std::string("N/A")) + "\n";
+    text += "Family bias: " + (r.family_bias ? rounded(*r.family_bias) : std::string("N/A")) + "\n";
+    text += "----judgemark Benchmark Complete----\n" + local_timestamp() + "\n" +
+            fmt::format("Time taken: {:.1f} mins\n", outcome.seconds / 60.0) + "Judge: " + settings.judge_model +
+            "\nFinal Judgemark Benchmark Results:\nMean Score: " + rounded(r.mean) + "\nStd. Dev.: " + rounded(r.sd) +
+            "\nJudgemark Score: " + rounded(r.judgemark) + "\n";
+    ojson metrics = ojson::object();
+    for (const auto& m : judgemark_metrics(r)) {
+        text += m.name + " " + (m.value ? rounded(*m.value) : std::string("N/A")) + "\n";
+        metrics[m.name] = m.value ? ojson(*m.value) : ojson(nullptr);
+    }
+    text += fmt::format("Requests sent: {}, tokens: {} in / {} out\n", outcome.usage.requests,
+                        outcome.usage.input_tokens, outcome.usage.output_tokens);
+
+    // Exports: raw_results.json, a CSV row, two charts.
+    ojson entry;
+    entry["run_metadata"] = {{"run_id", settings.run_id},
+                             {"benchmark", "judgemark"},
+                             {"judge_model", settings.judge_model},
+                             {"judge_engine", settings.judge_engine_name}};
+    ojson scores = ojson::object();
+    ojson answers = ojson::object();
+    for (const auto& piece : outcome.pieces) {
+        ojson pairs = ojson::object();
+        for (const auto& p : piece.scores.items()) {
+            pairs[p.name] = p.value;
         }
-        model_scores.push_back(10.0 * *iteration);
-        scores_text += fmt::format("{:.2f} {}\n", 10.0 * *iteration, model);
+        scores[piece.owner][piece.prompt_id] = std::move(pairs);
+        answers[piece.owner][piece.prompt_id] = piece.judge_answer;
     }
-    double mean = 0.0;
-    for (const double s : model_scores) {
-        mean += s;
+    entry["iterations"]["1"] = {{"individual_scores", std::move(scores)}, {"judge_model_response", std::move(answers)}};
+    ojson model_scores = ojson::object();
+    for (const auto& [model, score] : r.model_scores) {
+        model_scores[model] = score;
     }
-    mean = model_scores.empty() ? 0.0 : mean / static_cast<double>(model_scores.size());
-    double squares = 0.0;
-    for (const double s : model_scores) {
-        squares += (s - mean) * (s - mean);
+    entry["judgemark_results"] = {{"mean_score", r.mean},
+                                  {"std_dev", r.sd},
+                                  {"model_scores", std::move(model_scores)},
+                                  {"extended_metrics", std::move(metrics)}};
+    const auto& dir = settings.results_dir;
+    if (auto merged = raw_results_merge(dir / "raw_results.json", outcome.key, entry.dump()); !merged) {
+        report.error = merged.err().message;
     }
-    const double sd = model_scores.size() > 1 ? std::sqrt(squares / static_cast<double>(model_scores.size() - 1)) : 0.0;
-    report.text = scores_text + "----judgemark Benchmark Complete----\n" + local_timestamp() + "\n" +
-                  fmt::format("Time taken: {:.1f} mins\n", outcome.seconds / 60.0) + "Judge: " + settings.judge_model +
-                  "\nFinal Judgemark Benchmark Results:\n" + "Mean Score: " + python_float_repr(python_round(mean, 2)) +
-                  "\nStd. Dev.: " + python_float_repr(python_round(sd, 2)) + "\n";
+    const bool failed = outcome.failed || outcome.interrupted;
+    if (auto appended = benchmark_csv_append(dir / "benchmark_results.csv",
+                                             {settings.run_id, local_timestamp(), "", settings.judge_model, "", "",
+                                              failed ? "FAILED" : rounded(r.judgemark), "judgemark",
+                                              failed ? "FAILED" : std::to_string(r.model_scores.size()), "1",
+                                              settings.judge_engine_name, "", "", outcome.error});
+        !appended) {
+        report.error = appended.err().message;
+    }
+    const std::string base =
+        "judgemark-" + safe_file_part(settings.run_id) + "-" + safe_file_part(settings.judge_model);
+    const auto chart1 = dir / (base + "-scores.svg");
+    const auto chart2 = dir / (base + "-bias.svg");
+    if (auto written = file_write_atomic(chart1, score_chart(settings.judge_model, r, outcome)); !written) {
+        report.error = written.err().message;
+    }
+    if (auto written = file_write_atomic(chart2, bias_chart(settings.judge_model, r, *table)); !written) {
+        report.error = written.err().message;
+    }
+    text += "Charts: " + chart1.string() + ", " + chart2.string() + "\n";
+    report.text = std::move(text);
     return report;
 }
 
