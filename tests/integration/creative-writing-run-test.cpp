@@ -191,6 +191,47 @@ TEST(creative_writing_run, the_reference_batch_form_reads_the_judge_from_config_
     EXPECT_EQ(server->request_count(), before);
 }
 
+TEST(creative_writing_run, a_short_answer_is_asked_again_warmer_with_the_content_variant) {
+    eqb::test::temp_dir dir;
+    fake_server_config config;
+    auto seen = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
+    config.responder = [seen](const fake_request& r) {
+        if (is_judge(r)) {
+            return std::string(judge_answer);
+        }
+        std::lock_guard lock(seen->first);
+        if (seen->second.insert(r.prompt.substr(0, r.prompt.find("\n\nKeep it PG-13"))).second) {
+            return std::string("Too short to count.");  // the first answer to every prompt
+        }
+        return std::string(700, 'x');
+    };
+    fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    const auto out = eqb::test::eqbench_run(cw_args(server, dir.path() / "results"), dir.path());
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_EQ(line_number(out.out, "Creative Writing Score"), 73.33) << out.out;
+    std::size_t first = 0;
+    std::size_t retried = 0;
+    for (const auto& r : server.requests()) {
+        if (is_judge(r)) {
+            continue;
+        }
+        if (r.prompt.find("PG-13") == std::string::npos) {
+            ++first;
+            EXPECT_DOUBLE_EQ(r.temperature, 0.7);
+        } else {
+            ++retried;
+            EXPECT_NEAR(r.temperature, 0.8, 1e-12);
+        }
+    }
+    EXPECT_EQ(first, 48u);
+    EXPECT_EQ(retried, 48u);
+    // The short answers were never judged.
+    for (const auto& r : server.requests()) {
+        EXPECT_EQ(r.prompt.find("Too short to count."), std::string::npos);
+    }
+}
+
 // Generations stored in `results` (iteration, prompt id).
 std::set<std::pair<int, std::string>> stored_generations(const fs::path& results) {
     std::set<std::pair<int, std::string>> out;
