@@ -19,6 +19,29 @@ std::string redact(std::string text, const std::string& secret) {
     return text;
 }
 
+exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t run_id, int iteration,
+                                      const std::string& item_id, int attempt_number, const std::string& role,
+                                      const std::string& request_json) {
+    const chat_response& r = *report.response;
+    exchange_record ex;
+    ex.run_id = run_id;
+    ex.iteration = iteration;
+    ex.item_id = item_id;
+    ex.attempt = attempt_number;
+    ex.role = role;
+    ex.endpoint = report.client->endpoint().base_url;
+    ex.request_json = request_json;
+    ex.status = transport_status_name(r.status);
+    ex.http_status = r.http_status;
+    ex.response_body = redact(r.raw_body, report.client->endpoint().api_key);
+    ex.content = r.status == transport_status::OK ? r.content : std::string();
+    ex.latency_s = r.latency_s;
+    ex.input_tokens = r.usage.input_tokens;
+    ex.output_tokens = r.usage.output_tokens;
+    ex.created_at = now_s();
+    return ex;
+}
+
 struct store_writer::pending {
     write_fn fn;
     std::promise<std::optional<error>> result;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "sched/scheduler.hpp"
 #include "store/store.hpp"
 
 namespace eqb {
@@ -27,6 +28,12 @@ std::optional<error> error_of(const result<T>& r) {
 // The text with every occurrence of `secret` replaced: servers may echo a key
 // back (a 401 body), and nothing eqbench writes may contain one.
 std::string redact(std::string text, const std::string& secret);
+
+// The exchange record of one transport attempt (the response body with the
+// endpoint's key redacted; the content only when OK); created_at is now.
+exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t run_id, int iteration,
+                                      const std::string& item_id, int attempt_number, const std::string& role,
+                                      const std::string& request_json);
 
 // The store's one writer. Workers hand it writes and wait until they are
 // committed; it commits whatever has queued up in one transaction (group

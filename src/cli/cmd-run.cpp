@@ -541,6 +541,21 @@ class batch_runner {
     using attempt_fn =
         std::function<attempt_result(const std::vector<std::string>& urls, run_progress&, const cancel_flag&)>;
 
+    // The attempt result of a benchmark run's outcome; `finish(outcome)` reports it.
+    template <class Outcome, class Finish>
+    static attempt_result attempt_from(result<Outcome> outcome, Finish finish) {
+        attempt_result r;
+        if (!outcome) {
+            r.fatal = outcome.err().message;
+            return r;
+        }
+        r.interrupted = outcome->interrupted;
+        r.failed = outcome->failed;
+        r.error = outcome->error;
+        r.finish = [finish, out = std::move(*outcome)] { finish(out); };
+        return r;
+    }
+
     attempt_fn eq_bench_attempt(const run_plan_entry& e) {
         return [this, &e](const std::vector<std::string>& urls, run_progress& progress,
                           const cancel_flag& stop) -> attempt_result {
@@ -551,16 +566,8 @@ class batch_runner {
                 return r;
             }
             const eq_bench_run_settings settings = settings_for(e, urls);
-            auto outcome = eq_bench_run(settings, questions_, pack_, **pool, db_, progress, stop);
-            if (!outcome) {
-                r.fatal = outcome.err().message;
-                return r;
-            }
-            r.interrupted = outcome->interrupted;
-            r.failed = outcome->failed;
-            r.error = outcome->error;
-            r.finish = [this, &e, settings, out = std::move(*outcome)] { report(e, settings, out); };
-            return r;
+            return attempt_from(eq_bench_run(settings, questions_, pack_, **pool, db_, progress, stop),
+                                [this, &e, settings](const eq_bench_run_outcome& out) { report(e, settings, out); });
         };
     }
 
@@ -575,17 +582,11 @@ class batch_runner {
                 return r;
             }
             const auto settings = cw_settings_for(e, urls);
-            auto outcome =
-                creative_writing_run(settings, *cw_prompts_, *templates_, **pool, **judge, db_, progress, stop);
-            if (!outcome) {
-                r.fatal = outcome.err().message;
-                return r;
-            }
-            r.interrupted = outcome->interrupted;
-            r.failed = outcome->failed;
-            r.error = outcome->error;
-            r.finish = [this, &e, settings, out = std::move(*outcome)] { report_creative_writing(e, settings, out); };
-            return r;
+            return attempt_from(
+                creative_writing_run(settings, *cw_prompts_, *templates_, **pool, **judge, db_, progress, stop),
+                [this, &e, settings](const creative_writing_run_outcome& out) {
+                    report_creative_writing(e, settings, out);
+                });
         };
     }
 
@@ -599,17 +600,9 @@ class batch_runner {
                 return r;
             }
             const auto settings = judged_common(e);
-            auto outcome =
-                judgemark_run(settings, *jm_prompts_, *jm_test_set_, *templates_, **judge, db_, progress, stop);
-            if (!outcome) {
-                r.fatal = outcome.err().message;
-                return r;
-            }
-            r.interrupted = outcome->interrupted;
-            r.failed = outcome->failed;
-            r.error = outcome->error;
-            r.finish = [this, settings, out = std::move(*outcome)] { report_judgemark(settings, out); };
-            return r;
+            return attempt_from(
+                judgemark_run(settings, *jm_prompts_, *jm_test_set_, *templates_, **judge, db_, progress, stop),
+                [this, settings](const judgemark_run_outcome& out) { report_judgemark(settings, out); });
         };
     }
 

@@ -98,22 +98,8 @@ chat_response send_recorded(shared_state& st, endpoint_pool& pool, const chat_re
             st.progress.transport_retries.fetch_add(1);
         }
         const chat_response& r = *report.response;
-        exchange_record ex;
-        ex.run_id = run_id;
-        ex.iteration = iteration;
-        ex.item_id = item_id;
-        ex.attempt = attempt_number;
-        ex.role = role;
-        ex.endpoint = report.client->endpoint().base_url;
-        ex.request_json = request_text;
-        ex.status = transport_status_name(r.status);
-        ex.http_status = r.http_status;
-        ex.response_body = redact(r.raw_body, report.client->endpoint().api_key);
-        ex.content = r.status == transport_status::OK ? r.content : std::string();
-        ex.latency_s = r.latency_s;
-        ex.input_tokens = r.usage.input_tokens;
-        ex.output_tokens = r.usage.output_tokens;
-        ex.created_at = now_s();
+        const exchange_record ex =
+            exchange_from_attempt(report, run_id, iteration, item_id, attempt_number, role, request_text);
         if (st.verbose && r.status != transport_status::OK) {
             std::fprintf(stderr, "%s %s (iteration %d): attempt %d: %s %s\n", role, item_id.c_str(), iteration,
                          report.attempt, transport_status_name(r.status),

@@ -123,22 +123,8 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
                 ctx.progress.transport_retries.fetch_add(1);
             }
             const chat_response& r = *report.response;
-            exchange_record ex;
-            ex.run_id = ctx.run_id;
-            ex.iteration = task.iteration;
-            ex.item_id = q.id;
-            ex.attempt = attempt_number;
-            ex.role = "test";
-            ex.endpoint = report.client->endpoint().base_url;
-            ex.request_json = body;
-            ex.status = transport_status_name(r.status);
-            ex.http_status = r.http_status;
-            ex.response_body = redact(r.raw_body, report.client->endpoint().api_key);
-            ex.content = r.status == transport_status::OK ? r.content : std::string();
-            ex.latency_s = r.latency_s;
-            ex.input_tokens = r.usage.input_tokens;
-            ex.output_tokens = r.usage.output_tokens;
-            ex.created_at = now_s();
+            const exchange_record ex =
+                exchange_from_attempt(report, ctx.run_id, task.iteration, q.id, attempt_number, "test", body);
             if (settings.verbose && r.status != transport_status::OK) {
                 std::fprintf(stderr, "iteration %d question %s: attempt %d: %s %s\n", task.iteration, q.id.c_str(),
                              report.attempt, transport_status_name(r.status),
