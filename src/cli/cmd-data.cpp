@@ -5,15 +5,21 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "data/check.hpp"
 #include "data/data-dir.hpp"
 #include "data/fetch.hpp"
 #include "data/registry.hpp"
 #include "data/verify.hpp"
+#include "lang/language-pack.hpp"
 
 namespace eqb {
 namespace {
@@ -23,6 +29,11 @@ struct data_options {
     std::string mirror;
     std::vector<std::string> verify_names;
     bool allow_missing = false;
+    std::string check_file;
+    std::string check_language;
+    std::string check_pack;
+    std::string check_source;
+    bool check_json = false;
 };
 
 // Reports names that matched no registry file; returns how many.
@@ -119,6 +130,78 @@ void verify_main(const data_options& opts, cli_context& ctx) {
     ctx.exit_code = failed ? 1 : 0;
 }
 
+std::string read_all(const std::filesystem::path& path, bool& ok) {
+    std::ifstream in(path, std::ios::binary);
+    ok = static_cast<bool>(in);
+    return ok ? std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()) : std::string();
+}
+
+// The pack for a question file: --language-pack, --language, else the file
+// name's suffix (_de, _ja, _jahalf), else English.
+result<language_pack> check_pack_for(const data_options& opts) {
+    if (!opts.check_pack.empty()) {
+        return language_pack_load_file(opts.check_pack);
+    }
+    if (!opts.check_language.empty()) {
+        return language_pack_builtin(opts.check_language);
+    }
+    const std::string stem = std::filesystem::path(opts.check_file).stem().string();
+    for (const char* code : {"jahalf", "ja", "de"}) {
+        const std::string suffix = std::string("_") + code;
+        if (stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            return language_pack_builtin(code);
+        }
+    }
+    return language_pack_builtin("en");
+}
+
+void check_main(const data_options& opts, cli_context& ctx) {
+    bool ok = false;
+    const std::string bytes = read_all(opts.check_file, ok);
+    if (!ok) {
+        throw fatal_error(opts.check_file + ": cannot read the question file");
+    }
+    auto pack = check_pack_for(opts);
+    if (!pack) {
+        throw fatal_error(pack.err().message);
+    }
+    std::filesystem::path source = opts.check_source;
+    if (source.empty() && pack->code != "en") {
+        source = data_dir_resolve(ctx.data_dir).path / "eq_bench_v2_questions_171.json";
+    }
+    std::string source_bytes;
+    if (!source.empty()) {
+        source_bytes = read_all(source, ok);
+        if (!ok) {
+            if (!opts.check_source.empty()) {
+                throw fatal_error(source.string() + ": cannot read the English source");
+            }
+            fmt::print(stderr, "eqbench: note: {} not found; reference scores are not compared\n", source.string());
+        }
+    }
+    const auto findings = dataset_check(bytes, opts.check_file, *pack, source_bytes);
+    std::map<std::string, int> by_kind;
+    std::map<std::string, int> questions;
+    for (const auto& f : findings) {
+        ++by_kind[f.kind];
+        ++questions[f.id];
+        if (opts.check_json) {
+            fmt::print("{}\n", nlohmann::json{{"id", f.id}, {"kind", f.kind}, {"detail", f.detail}}.dump(
+                                   -1, ' ', false, nlohmann::json::error_handler_t::replace));
+        } else {
+            fmt::print("{}{}: {}\n", f.id.empty() ? "" : "question " + f.id + ": ", f.kind, f.detail);
+        }
+    }
+    std::string summary = fmt::format("data check {} ({} pack): {} findings in {} questions", opts.check_file,
+                                      pack->code, findings.size(), questions.size());
+    for (const auto& [kind, n] : by_kind) {
+        summary += fmt::format("; {} {}", kind, n);
+    }
+    fmt::print(opts.check_json ? stderr : stdout, "{}\n", summary);
+    std::fflush(stdout);
+    ctx.exit_code = findings.empty() ? 0 : 1;
+}
+
 }  // namespace
 
 void cmd_data_register(CLI::App& app, cli_context& ctx) {
@@ -128,7 +211,7 @@ void cmd_data_register(CLI::App& app, cli_context& ctx) {
     // Accepted before the command too (`eqbench --mirror URL data fetch`).
     app.add_option("--mirror", opts->mirror, mirror_help)->group("data fetch");
 
-    auto* data = app.add_subcommand("data", "Datasets in the data directory: fetch, verify, path");
+    auto* data = app.add_subcommand("data", "Datasets in the data directory: fetch, verify, check, path");
     data->require_subcommand(1);
     data->fallthrough();
 
@@ -143,6 +226,17 @@ void cmd_data_register(CLI::App& app, cli_context& ctx) {
     verify->add_flag("--allow-missing", opts->allow_missing, "Missing files are not an error");
     verify->fallthrough();
     verify->callback([opts, &ctx] { verify_main(*opts, ctx); });
+
+    auto* check = data->add_subcommand("check", "Check a question set: structure, emotions, scores, markers, names");
+    check->add_option("file", opts->check_file, "The question file (JSON)")->required();
+    check->add_option("--language", opts->check_language,
+                      "Language pack: en, de, ja, jahalf (default: from the file name)");
+    check->add_option("--language-pack", opts->check_pack, "A language pack file");
+    check->add_option("--source", opts->check_source,
+                      "The English question set to compare reference scores with (default: the data directory's)");
+    check->add_flag("--json", opts->check_json, "One finding per line: {\"id\", \"kind\", \"detail\"}");
+    check->fallthrough();
+    check->callback([opts, &ctx] { check_main(*opts, ctx); });
 
     auto* path = data->add_subcommand("path", "Print the data directory");
     path->fallthrough();

@@ -65,6 +65,7 @@ struct run_options {
     int iterations = 1;
     // Both
     std::string language = "en";
+    std::string language_pack_file;
     bool revise = false;
     bool v1 = false;
     std::string parser = "reference";
@@ -140,6 +141,7 @@ plan_options plan_options_from(const run_options& opts, const std::filesystem::p
         }
     }
     p.language = opts.language;
+    p.language_pack_file = opts.language_pack_file;
     p.v1 = opts.v1;
     p.revise = opts.revise;
     p.overwrite = opts.overwrite;
@@ -905,7 +907,8 @@ void run_main(const run_options& opts, cli_context& ctx) {
         throw fatal_error(message);
     }
 
-    auto pack = language_pack_builtin(opts.language);
+    auto pack = opts.language_pack_file.empty() ? language_pack_builtin(opts.language)
+                                                : language_pack_load_file(opts.language_pack_file);
     if (!pack) {
         throw fatal_error(pack.err().message);
     }
@@ -916,7 +919,13 @@ void run_main(const run_options& opts, cli_context& ctx) {
     question_set questions;
     if (wants("eq-bench")) {
         const std::string questions_file = opts.v1 ? "eq_bench_v1_questions_60.json" : pack->question_file;
-        auto loaded = questions_load(data_dir / questions_file);
+        // A user's pack may name its question file by path.
+        std::error_code ec;
+        const std::filesystem::path questions_path =
+            std::filesystem::path(questions_file).is_absolute() || std::filesystem::exists(questions_file, ec)
+                ? std::filesystem::path(questions_file)
+                : data_dir / questions_file;
+        auto loaded = questions_load(questions_path);
         if (!loaded) {
             throw fatal_error(loaded.err().message + fetch_hint);
         }
@@ -988,6 +997,8 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
     cmd->add_option("--benchmarks", opts->benchmarks, "eq-bench, creative-writing, judgemark (default eq-bench)")
         ->expected(1, -1);
     cmd->add_option("-l,--language", opts->language, "en, de, ja or jahalf (default en)");
+    cmd->add_option("--language-pack", opts->language_pack_file,
+                    "A language pack file (JSON, as src/lang/packs/*.json) for a language eqbench does not ship");
     cmd->add_flag("--revise", opts->revise, "Keep the critique and revision instructions (600 tokens); also -revise");
     cmd->add_flag("--v1", opts->v1, "EQ-Bench v1 (60 questions, English); also -v1");
     cmd->add_flag("-w,--overwrite", opts->overwrite, "Start runs again, discarding their stored answers");

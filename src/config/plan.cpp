@@ -118,10 +118,11 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
             errors.push_back({0, "--benchmarks: expected eq-bench, creative-writing or judgemark, got '" + b + "'"});
         }
     }
-    if (given.language != "en" && given.language != "de" && given.language != "ja" && given.language != "jahalf") {
+    if (given.language_pack_file.empty() && given.language != "en" && given.language != "de" &&
+        given.language != "ja" && given.language != "jahalf") {
         errors.push_back({0, "-l: expected en, de, ja or jahalf, got '" + given.language + "'"});
     }
-    if (given.v1 && given.language != "en") {
+    if (given.v1 && (given.language != "en" || !given.language_pack_file.empty())) {
         errors.push_back({0, "-v1: EQ-Bench v1 exists only in English (-l en)"});
     }
     const std::string serve_cmd = !given.serve_cmd.empty() ? given.serve_cmd : config.server_command;

@@ -20,6 +20,7 @@ namespace eqb {
 struct plan_options {
     std::vector<std::string> benchmarks = {"eq-bench"};
     std::string language = "en";
+    std::string language_pack_file;  // --language-pack: a user's pack (its code is the language)
     bool v1 = false;
     bool revise = false;
     bool overwrite = false;         // -w

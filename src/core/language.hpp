@@ -70,6 +70,11 @@ struct language_pack {
     // Extended parser: further headings accepted (case-insensitive, any colon).
     std::vector<std::string> first_pass_headings;
     std::vector<std::string> revised_headings;
+    // Dataset checks (`eqbench data check`): where the dialogue ends, and the
+    // name line ("At the end of this dialogue, X would feel...") as Python-syntax
+    // regexes whose group 1 is the character. Optional: empty skips those checks.
+    std::vector<std::string> dialogue_end_markers;
+    std::vector<std::string> name_line_patterns;
 };
 
 }  // namespace eqb

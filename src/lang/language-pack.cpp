@@ -36,7 +36,7 @@ class pack_reader {
             known_fields(doc, "",
                          {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
                           "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings",
-                          "revised_headings", "prompt_variants"}) &&
+                          "revised_headings", "prompt_variants", "dialogue_end_markers", "name_line_patterns"}) &&
             string_field(doc, "", "code", pack.code, true) && string_field(doc, "", "name", pack.name, true) &&
             string_field(doc, "", "question_file", pack.question_file, true) &&
             string_field(doc, "", "version_suffix", pack.version_suffix, false) &&
@@ -45,7 +45,10 @@ class pack_reader {
             string_field(doc, "", "reference_revised_heading", pack.reference_revised_heading, true) &&
             string_list_field(doc, "", "first_pass_headings", pack.first_pass_headings, true) &&
             string_list_field(doc, "", "revised_headings", pack.revised_headings, true) &&
-            pair_pattern_check(pack.reference_pair_pattern) && variants_read(doc, pack);
+            string_list_field(doc, "", "dialogue_end_markers", pack.dialogue_end_markers, false) &&
+            string_list_field(doc, "", "name_line_patterns", pack.name_line_patterns, false) &&
+            pair_pattern_check(pack.reference_pair_pattern) && name_patterns_check(pack.name_line_patterns) &&
+            variants_read(doc, pack);
         if (!ok) {
             return *error_;
         }
@@ -134,6 +137,26 @@ class pack_reader {
         }
         if (re.NumberOfCapturingGroups() != pair_pattern_groups) {
             return fail(field, "the pattern needs exactly two groups (name, score)");
+        }
+        return true;
+    }
+
+    bool name_patterns_check(const std::vector<std::string>& patterns) {
+        for (std::size_t i = 0; i < patterns.size(); ++i) {
+            const std::string field = "name_line_patterns[" + std::to_string(i) + "]";
+            auto translated = python_regex_to_re2(patterns[i]);
+            if (!translated) {
+                return fail(field, translated.err().message);
+            }
+            RE2::Options options;
+            options.set_log_errors(false);
+            const RE2 re(*translated, options);
+            if (!re.ok()) {
+                return fail(field, "invalid pattern '" + patterns[i] + "': " + re.error());
+            }
+            if (re.NumberOfCapturingGroups() < 1) {
+                return fail(field, "the pattern needs a group for the character's name");
+            }
         }
         return true;
     }

@@ -243,7 +243,11 @@ std::set<std::pair<int, std::string>> stored_generations(const fs::path& results
     if (!run || !*run) {
         return out;
     }
-    for (const auto& item : *(*db)->items_list((*run)->id)) {
+    const auto items = (*db)->items_list((*run)->id);  // kept alive: the loop reads into it
+    if (!items) {
+        return out;
+    }
+    for (const auto& item : *items) {
         if (item.state == "done") {
             out.insert({item.iteration, item.item_id});
         }
