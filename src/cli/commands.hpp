@@ -19,5 +19,6 @@ struct cli_context {
 void cmd_data_register(CLI::App& app, cli_context& ctx);
 void cmd_score_register(CLI::App& app, cli_context& ctx);
 void cmd_run_register(CLI::App& app, cli_context& ctx);
+void cmd_translate_register(CLI::App& app, cli_context& ctx);
 
 }  // namespace eqb

@@ -1,0 +1,298 @@
+#include "bench/translate/translate.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "bench/runner-support.hpp"
+#include "data/check.hpp"
+#include "report/files.hpp"
+
+namespace eqb {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// The JSON object in a model's answer: code fences and text around it ignored.
+std::string json_part(const std::string& answer) {
+    const auto open = answer.find('{');
+    const auto close = answer.rfind('}');
+    if (open == std::string::npos || close == std::string::npos || close < open) {
+        return answer;
+    }
+    return answer.substr(open, close - open + 1);
+}
+
+}  // namespace
+
+std::string translate_request_text(const translate_settings& settings, const std::string& id,
+                                   const std::string& item_json, const std::string& rejection) {
+    std::string text = "Translate EQ-Bench question " + id + " below into " + settings.to + ".\n\n";
+    if (settings.half) {
+        text +=
+            "Translate only the dialogue (from its first line to the line before the end-of-dialogue marker) and, "
+            "in the line \"At the end of this dialogue, NAME would feel...\", the character's name, written exactly "
+            "as it is in the translated dialogue. Keep every other sentence, the markers and the emotion names "
+            "unchanged.\n";
+    } else {
+        text +=
+            "Translate the whole prompt: the dialogue, the instructions and the emotion names. Keep the layout, the "
+            "markers in square brackets and the placeholders in angle brackets in the same places. In "
+            "\"reference_answer\" and \"reference_answer_fullscale\", write each emotion name exactly as it appears "
+            "in the translated prompt.\n";
+    }
+    text += "Keep every score unchanged. Answer with the JSON object only, with the same keys, and nothing else.\n";
+    if (!rejection.empty()) {
+        text += "\nYour previous answer was rejected: " + rejection + "\nAnswer again, fixing that.\n";
+    }
+    text += "\n" + item_json + "\n";
+    return text;
+}
+
+std::string translate_validate(const std::string& answer, const std::string& id, const std::string& source_item_json,
+                               const language_pack& check_pack, bool check_markers, std::string& accepted_json) {
+    const auto parsed = ojson::parse(json_part(answer), nullptr, false);
+    if (parsed.is_discarded()) {
+        return "the answer is not valid JSON (cut short?)";
+    }
+    if (!parsed.is_object()) {
+        return "the answer is not a JSON object";
+    }
+    const auto source = ojson::parse(source_item_json, nullptr, false);
+    std::set<std::string> want;
+    std::set<std::string> got;
+    for (const auto& [k, v] : source.items()) {
+        want.insert(k);
+    }
+    for (const auto& [k, v] : parsed.items()) {
+        got.insert(k);
+    }
+    if (want != got) {
+        std::string keys;
+        for (const auto& k : want) {
+            keys += (keys.empty() ? "" : ", ") + k;
+        }
+        return "the answer must have exactly the keys " + keys;
+    }
+    const ojson one = {{id, parsed}};
+    const ojson source_one = {{id, source}};
+    const auto findings = dataset_check(one.dump(), "answer", check_pack, source_one.dump());
+    std::string reasons;
+    for (const auto& f : findings) {
+        if (!check_markers && (f.kind == "marker_missing" || f.kind == "untranslated")) {
+            continue;
+        }
+        reasons += (reasons.empty() ? "" : "; ") + f.detail;
+    }
+    if (reasons.empty()) {
+        accepted_json = parsed.dump();
+    }
+    return reasons;
+}
+
+result<translate_outcome> translate_questions(const translate_settings& settings, const language_pack& check_pack,
+                                              endpoint_pool& pool, store& db, run_progress& progress,
+                                              const cancel_flag& stop) {
+    std::ifstream in(settings.source, std::ios::binary);
+    if (!in) {
+        return error{settings.source.string() + ": cannot read the question set"};
+    }
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto source = ojson::parse(bytes, nullptr, false);
+    if (source.is_discarded() || !source.is_object() || source.empty()) {
+        return error{settings.source.string() + ": not a JSON object of questions"};
+    }
+    translate_outcome outcome;
+    outcome.key = "translate--" + settings.source.filename().string() + "--" + settings.to + "--" +
+                  (settings.half ? "half" : "full") + "--" + settings.model;
+    run_record fresh;
+    fresh.key = outcome.key;
+    fresh.benchmark = "translate";
+    fresh.metadata_json = ojson{
+        {"source", settings.source.string()},
+        {"to", settings.to},
+        {"mode", settings.half ? "half" : "full"},
+        {"model",
+         settings.model}}.dump();
+    fresh.status = "running";
+    fresh.started_at = now_s();
+    auto run = db.run_begin(fresh);
+    if (!run) {
+        return run.err();
+    }
+    if (settings.overwrite) {
+        if (auto reset = db.run_reset(run->id); !reset) {
+            return reset.err();
+        }
+    }
+    auto stored = db.items_list(run->id);
+    if (!stored) {
+        return stored.err();
+    }
+    std::map<std::string, std::string> accepted;  // id -> item JSON
+    for (const auto& item : *stored) {
+        if (item.state == "done") {
+            accepted[item.item_id] = item.answer;
+        }
+    }
+    std::deque<std::pair<std::string, std::string>> queue;  // id, source item JSON
+    for (const auto& [id, item] : source.items()) {
+        ++outcome.total;
+        if (accepted.count(id) != 0) {
+            ++outcome.reused;
+            continue;
+        }
+        queue.emplace_back(id, item.dump());
+    }
+    progress.total = outcome.total;
+    progress.already_done = outcome.reused;
+    progress.done = outcome.reused;
+
+    const bool check_markers = settings.check_markers;
+    auto writer = std::make_unique<store_writer>(db);
+    std::mutex mutex;
+    std::optional<error> fatal;
+    cancel_flag abort{false};
+    const std::int64_t run_id = run->id;
+    const auto work = [&](std::mt19937_64& rng) {
+        while (!stop.load()) {
+            std::pair<std::string, std::string> task;
+            {
+                std::lock_guard lock(mutex);
+                if (queue.empty() || fatal) {
+                    return;
+                }
+                task = std::move(queue.front());
+                queue.pop_front();
+            }
+            const auto& [id, item_json] = task;
+            std::string rejection;
+            std::string accepted_json;
+            int attempt_number = 0;
+            bool interrupted = false;
+            int tries = 0;
+            for (; tries < settings.tries && accepted_json.empty(); ++tries) {
+                chat_request request;
+                request.messages.push_back({"user", translate_request_text(settings, id, item_json, rejection)});
+                request.temperature = 0.2;
+                request.max_tokens = 4000;
+                const std::string body = ojson{{"prompt", request.messages.front().content}}.dump();
+                const auto record = [&](const attempt_report& report) {
+                    ++attempt_number;
+                    progress.requests.fetch_add(1);
+                    const exchange_record ex =
+                        exchange_from_attempt(report, run_id, 1, id, attempt_number, "translator", body);
+                    if (auto failed = writer->write([&ex](store& s) { return error_of(s.exchange_add(ex)); })) {
+                        std::lock_guard lock(mutex);
+                        fatal = *failed;
+                    }
+                };
+                const chat_response response =
+                    send_with_retries(pool, request, settings.retries, stop, abort, rng, record);
+                if (response.status != transport_status::OK) {
+                    if (stop.load() || response.status == transport_status::CANCELLED) {
+                        interrupted = true;
+                    } else {
+                        rejection = std::string("no answer from the server: ") + transport_status_name(response.status);
+                    }
+                    break;
+                }
+                rejection =
+                    translate_validate(response.content, id, item_json, check_pack, check_markers, accepted_json);
+                if (!rejection.empty()) {
+                    progress.parse_failures.fetch_add(1);
+                    if (settings.verbose) {
+                        std::fprintf(stderr, "question %s: answer %d rejected: %s\n", id.c_str(), tries + 1,
+                                     rejection.c_str());
+                    }
+                }
+            }
+            if (interrupted) {
+                return;
+            }
+            item_record item;
+            item.run_id = run_id;
+            item.item_id = id;
+            item.state = accepted_json.empty() ? "failed" : "done";
+            item.answer = accepted_json.empty() ? rejection : accepted_json;
+            item.tries = tries;
+            item.updated_at = now_s();
+            if (auto failed = writer->write([&item](store& s) { return error_of(s.item_put(item)); })) {
+                std::lock_guard lock(mutex);
+                fatal = *failed;
+                return;
+            }
+            std::lock_guard lock(mutex);
+            if (accepted_json.empty()) {
+                outcome.failures.emplace_back(id, rejection);
+            } else {
+                accepted[id] = accepted_json;
+            }
+            progress.done.fetch_add(1);
+        }
+    };
+    const int workers = std::max(1, std::min<int>(pool.total_slots(), static_cast<int>(queue.size())));
+    std::vector<std::thread> threads;
+    std::random_device seed_source;
+    const std::uint64_t seed = (static_cast<std::uint64_t>(seed_source()) << 32) ^ seed_source();
+    std::atomic<int> running{0};
+    if (!queue.empty()) {
+        for (int i = 0; i < workers; ++i) {
+            running.fetch_add(1);
+            threads.emplace_back([&, i] {
+                std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i));
+                work(rng);
+                running.fetch_sub(1);
+            });
+        }
+    }
+    std::optional<std::chrono::steady_clock::time_point> stopped_at;
+    while (running.load() > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (stop.load() && !stopped_at) {
+            stopped_at = std::chrono::steady_clock::now();
+            pool.notify_all();
+        }
+        if (stopped_at &&
+            std::chrono::steady_clock::now() - *stopped_at > std::chrono::duration<double>(settings.grace_s)) {
+            abort = true;
+        }
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    writer.reset();
+    if (fatal) {
+        return *fatal;
+    }
+    // The output: every accepted item, in the source's order.
+    ojson out = ojson::object();
+    for (const auto& [id, item] : source.items()) {
+        if (const auto found = accepted.find(id); found != accepted.end()) {
+            out[id] = ojson::parse(found->second);
+        }
+    }
+    outcome.accepted = static_cast<int>(out.size());
+    std::sort(outcome.failures.begin(), outcome.failures.end());
+    outcome.interrupted = stop.load() && outcome.accepted + static_cast<int>(outcome.failures.size()) < outcome.total;
+    if (auto written = file_write_atomic(settings.out, out.dump(4, ' ', false, ojson::error_handler_t::replace) + "\n");
+        !written) {
+        return written.err();
+    }
+    const std::string status = outcome.interrupted ? "interrupted" : outcome.failures.empty() ? "completed" : "failed";
+    if (auto fin = db.run_finish(run_id, status, ojson{{"accepted", outcome.accepted}}.dump(), ""); !fin) {
+        return fin.err();
+    }
+    return outcome;
+}
+
+}  // namespace eqb

@@ -1,0 +1,62 @@
+#pragma once
+// Translating an EQ-Bench question set with any configured engine: items are
+// asked concurrently, each answer is validated before it is accepted (valid
+// JSON, the same keys, 4 emotions listed in the prompt, scores unchanged,
+// markers consistent, the name line's character in the dialogue) and stored at
+// once, so a killed run resumes where it stopped; a rejected answer is asked
+// again with the reason; an item that never passes is reported, never fatal.
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bench/eq-bench/runner.hpp"
+#include "core/language.hpp"
+#include "sched/scheduler.hpp"
+#include "store/store.hpp"
+
+namespace eqb {
+
+struct translate_settings {
+    std::filesystem::path source;  // the question set to translate
+    std::filesystem::path out;     // the translated set (written atomically, source order)
+    std::string to;                // the target language as the model is told (e.g. "Japanese" or "ja")
+    bool half = false;             // translate the dialogue and the name only
+    std::string model;             // for the run key and metadata
+    int tries = 3;                 // answers per item before it is reported as failed
+    bool check_markers = true;     // false: the check pack knows nothing of the target's fixed sentences
+    bool overwrite = false;        // ask every item again
+    bool verbose = false;
+    double grace_s = 10.0;
+    retry_policy retries;
+};
+
+struct translate_outcome {
+    std::string key;
+    int total = 0;
+    int accepted = 0;                                           // including those found in the store
+    int reused = 0;                                             // found in the store (resume)
+    std::vector<std::pair<std::string, std::string>> failures;  // question id, last reason
+    bool interrupted = false;
+    std::string error;
+};
+
+// Translates settings.source into settings.out. `check_pack` validates the
+// answers (markers, name line): the target's pack, or for half mode the
+// source's; `source_pack` reads the source. Errors: unreadable input, the store.
+result<translate_outcome> translate_questions(const translate_settings& settings, const language_pack& check_pack,
+                                              endpoint_pool& pool, store& db, run_progress& progress,
+                                              const cancel_flag& stop);
+
+// The request for one item (exposed for tests): the instructions, the reason
+// the previous answer was rejected (if any), and the item's JSON.
+std::string translate_request_text(const translate_settings& settings, const std::string& id,
+                                   const std::string& item_json, const std::string& rejection);
+
+// Validates one answer for item `id` against the source item; "" when accepted,
+// else the reasons. `accepted_json` receives the item's JSON (compact).
+std::string translate_validate(const std::string& answer, const std::string& id, const std::string& source_item_json,
+                               const language_pack& check_pack, bool check_markers, std::string& accepted_json);
+
+}  // namespace eqb
