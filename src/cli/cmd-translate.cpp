@@ -40,6 +40,7 @@ struct translate_options {
     double timeout = 300.0;
     bool overwrite = false;
     bool verbose = false;
+    bool translate_criteria = false;
 };
 
 // The pack answers are checked with: --language-pack, else (half) the source's
@@ -86,6 +87,7 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
     settings.verbose = opts.verbose;
     settings.retries.max_attempts = opts.retries + 1;
     settings.check_markers = pack.has_value();
+    settings.translate_criteria = opts.translate_criteria;
     language_pack empty_pack;
     empty_pack.code = opts.to;
 
@@ -179,7 +181,9 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
 
 void cmd_translate_register(CLI::App& app, cli_context& ctx) {
     auto opts = std::make_shared<translate_options>();
-    auto* cmd = app.add_subcommand("translate", "Translate a question set with any engine (validated, resumable)");
+    auto* cmd = app.add_subcommand(
+        "translate",
+        "Translate a question set or a Creative Writing prompt file with any engine (validated, resumable)");
     cmd->add_option("--source", opts->source, "The question set to translate (JSON)")->required();
     cmd->add_option("--to", opts->to, "The target language, as the model should read it (e.g. Japanese, ja)")
         ->required();
@@ -199,6 +203,8 @@ void cmd_translate_register(CLI::App& app, cli_context& ctx) {
     cmd->add_option("--retries", opts->retries, "Transport retries per request (default 5)")->check(CLI::Range(0, 100));
     cmd->add_option("--timeout", opts->timeout, "Seconds per request (default 300)")->check(CLI::PositiveNumber);
     cmd->add_flag("--overwrite", opts->overwrite, "Ask every item again");
+    cmd->add_flag("--translate-criteria", opts->translate_criteria,
+                  "Creative Writing prompt files: translate the judging criteria too (default: kept in English)");
     cmd->add_flag("--verbose", opts->verbose, "Print every rejected answer and why");
     cmd->callback([opts, &ctx] { translate_main(*opts, ctx); });
 }

@@ -141,6 +141,41 @@ TEST(translate, an_item_that_never_passes_is_reported_and_the_rest_is_kept) {
     EXPECT_EQ(nlohmann::json::parse(eqb::test::read_file(dir.path() / "out.json")).size(), 19u);
 }
 
+TEST(translate, creative_writing_prompt_files_keep_their_seed_marker_and_criteria) {
+    eqb::test::temp_dir dir;
+    const fs::path source = eqb::test::data_dir() / "creative_writing_prompts_v2.2.json";
+    auto seen = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
+    eqb::test::fake_server_config config;
+    config.responder = [seen](const fake_request& r) {
+        std::smatch m;
+        std::regex_search(r.prompt, m, std::regex(R"(Creative Writing question (\d+) below)"));
+        const std::string id = m[1];
+        auto item = nlohmann::ordered_json::parse(item_json(r));
+        std::lock_guard lock(seen->first);
+        if (seen->second.insert(id).second && id == "2") {
+            auto text = item["writing_prompt"].get<std::string>();
+            text.replace(text.find("<SEED>"), 6, "");
+            item["writing_prompt"] = text;  // the first answer loses the marker
+        }
+        return item.dump();
+    };
+    eqb::test::fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    const auto out =
+        eqb::test::eqbench_run(translate_args(server, dir.path(), source), dir.path(), {{"OPENAI_API_KEY", ""}});
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_NE(out.out.find("24 of 24 questions accepted"), std::string::npos) << out.out;
+    EXPECT_EQ(server.request_count(), 25u);
+    bool retried = false;
+    for (const auto& r : server.requests()) {
+        retried = retried || r.prompt.find("lost its <SEED> marker") != std::string::npos;
+        EXPECT_NE(r.prompt.find("Keep \"judging_criteria\" unchanged"), std::string::npos);
+    }
+    EXPECT_TRUE(retried);
+    const auto translated = eqb::test::read_file(dir.path() / "out.json");
+    EXPECT_EQ(nlohmann::json::parse(translated).size(), 24u);
+}
+
 TEST(translate, a_killed_translation_resumes_without_asking_for_a_stored_item_again) {
     eqb::test::temp_dir dir;
     const fs::path source = write_source(dir.path());

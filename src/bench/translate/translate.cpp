@@ -35,7 +35,20 @@ std::string json_part(const std::string& answer) {
 }  // namespace
 
 std::string translate_request_text(const translate_settings& settings, const std::string& id,
-                                   const std::string& item_json, const std::string& rejection) {
+                                   const std::string& item_json, const std::string& rejection, bool writing) {
+    if (writing) {
+        std::string text = "Translate Creative Writing question " + id + " below into " + settings.to + ".\n\n" +
+                           "Translate \"writing_prompt\" and every item of \"seed_modifiers\", keeping the marker "
+                           "<SEED> where it is and the number of seed modifiers. Keep \"reference_output\" unchanged. ";
+        text += settings.translate_criteria
+                    ? "Translate the criteria in \"judging_criteria\" too, keeping its structure."
+                    : "Keep \"judging_criteria\" unchanged (the judge reads them in English).";
+        text += " Answer with the JSON object only, with the same keys, and nothing else.\n";
+        if (!rejection.empty()) {
+            text += "\nYour previous answer was rejected: " + rejection + "\nAnswer again, fixing that.\n";
+        }
+        return text + "\n" + item_json + "\n";
+    }
     std::string text = "Translate EQ-Bench question " + id + " below into " + settings.to + ".\n\n";
     if (settings.half) {
         text +=
@@ -99,6 +112,58 @@ std::string translate_validate(const std::string& answer, const std::string& id,
     return reasons;
 }
 
+std::string translate_validate_writing(const std::string& answer, const std::string& source_item_json,
+                                       bool criteria_translated, std::string& accepted_json) {
+    const auto parsed = ojson::parse(json_part(answer), nullptr, false);
+    if (parsed.is_discarded()) {
+        return "the answer is not valid JSON (cut short?)";
+    }
+    const auto source = ojson::parse(source_item_json, nullptr, false);
+    if (!parsed.is_object()) {
+        return "the answer is not a JSON object";
+    }
+    std::string reasons;
+    const auto add = [&reasons](const std::string& r) { reasons += (reasons.empty() ? "" : "; ") + r; };
+    for (const auto& [k, v] : source.items()) {
+        if (!parsed.contains(k)) {
+            add("the key \"" + k + "\" is missing");
+        }
+    }
+    for (const auto& [k, v] : parsed.items()) {
+        if (!source.contains(k)) {
+            add("the key \"" + k + "\" is not in the source");
+        }
+    }
+    if (!reasons.empty()) {
+        return reasons;
+    }
+    if (!parsed["writing_prompt"].is_string() || parsed["writing_prompt"].get<std::string>().empty()) {
+        add("\"writing_prompt\" must be a non-empty string");
+    } else if (source["writing_prompt"].is_string() &&
+               source["writing_prompt"].get<std::string>().find("<SEED>") != std::string::npos &&
+               parsed["writing_prompt"].get<std::string>().find("<SEED>") == std::string::npos) {
+        add("\"writing_prompt\" lost its <SEED> marker");
+    }
+    if (source.contains("seed_modifiers") && source["seed_modifiers"].is_array() &&
+        (!parsed["seed_modifiers"].is_array() || parsed["seed_modifiers"].size() != source["seed_modifiers"].size())) {
+        add("\"seed_modifiers\" must be a list of " + std::to_string(source["seed_modifiers"].size()) + " strings");
+    }
+    if (source.contains("reference_output") && parsed["reference_output"] != source["reference_output"]) {
+        add("\"reference_output\" must stay unchanged");
+    }
+    if (source.contains("judging_criteria")) {
+        if (!criteria_translated && parsed["judging_criteria"] != source["judging_criteria"]) {
+            add("\"judging_criteria\" must stay unchanged");
+        } else if (criteria_translated && parsed["judging_criteria"].type() != source["judging_criteria"].type()) {
+            add("\"judging_criteria\" must keep its structure");
+        }
+    }
+    if (reasons.empty()) {
+        accepted_json = parsed.dump();
+    }
+    return reasons;
+}
+
 result<translate_outcome> translate_questions(const translate_settings& settings, const language_pack& check_pack,
                                               endpoint_pool& pool, store& db, run_progress& progress,
                                               const cancel_flag& stop) {
@@ -111,6 +176,8 @@ result<translate_outcome> translate_questions(const translate_settings& settings
     if (source.is_discarded() || !source.is_object() || source.empty()) {
         return error{settings.source.string() + ": not a JSON object of questions"};
     }
+    // A Creative Writing prompt file has items with "writing_prompt".
+    const bool writing = source.begin()->is_object() && source.begin()->contains("writing_prompt");
     translate_outcome outcome;
     outcome.key = "translate--" + settings.source.filename().string() + "--" + settings.to + "--" +
                   (settings.half ? "half" : "full") + "--" + settings.model;
@@ -182,7 +249,8 @@ result<translate_outcome> translate_questions(const translate_settings& settings
             int tries = 0;
             for (; tries < settings.tries && accepted_json.empty(); ++tries) {
                 chat_request request;
-                request.messages.push_back({"user", translate_request_text(settings, id, item_json, rejection)});
+                request.messages.push_back(
+                    {"user", translate_request_text(settings, id, item_json, rejection, writing)});
                 request.temperature = 0.2;
                 request.max_tokens = 4000;
                 const std::string body = ojson{{"prompt", request.messages.front().content}}.dump();
@@ -206,8 +274,10 @@ result<translate_outcome> translate_questions(const translate_settings& settings
                     }
                     break;
                 }
-                rejection =
-                    translate_validate(response.content, id, item_json, check_pack, check_markers, accepted_json);
+                rejection = writing ? translate_validate_writing(response.content, item_json,
+                                                                 settings.translate_criteria, accepted_json)
+                                    : translate_validate(response.content, id, item_json, check_pack, check_markers,
+                                                         accepted_json);
                 if (!rejection.empty()) {
                     progress.parse_failures.fetch_add(1);
                     if (settings.verbose) {

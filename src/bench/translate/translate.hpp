@@ -19,14 +19,15 @@
 namespace eqb {
 
 struct translate_settings {
-    std::filesystem::path source;  // the question set to translate
-    std::filesystem::path out;     // the translated set (written atomically, source order)
-    std::string to;                // the target language as the model is told (e.g. "Japanese" or "ja")
-    bool half = false;             // translate the dialogue and the name only
-    std::string model;             // for the run key and metadata
-    int tries = 3;                 // answers per item before it is reported as failed
-    bool check_markers = true;     // false: the check pack knows nothing of the target's fixed sentences
-    bool overwrite = false;        // ask every item again
+    std::filesystem::path source;     // the question set to translate
+    std::filesystem::path out;        // the translated set (written atomically, source order)
+    std::string to;                   // the target language as the model is told (e.g. "Japanese" or "ja")
+    bool half = false;                // translate the dialogue and the name only
+    std::string model;                // for the run key and metadata
+    int tries = 3;                    // answers per item before it is reported as failed
+    bool check_markers = true;        // false: the check pack knows nothing of the target's fixed sentences
+    bool translate_criteria = false;  // Creative Writing files: translate the judging criteria too
+    bool overwrite = false;           // ask every item again
     bool verbose = false;
     double grace_s = 10.0;
     retry_policy retries;
@@ -42,7 +43,10 @@ struct translate_outcome {
     std::string error;
 };
 
-// Translates settings.source into settings.out. `check_pack` validates the
+// Translates settings.source into settings.out: an EQ-Bench question set, or a
+// Creative Writing prompt file (items with "writing_prompt": the prompt and its
+// seed modifiers are translated; criteria stay as they are unless asked, and the
+// judge's reference output stays as it is). `check_pack` validates the
 // answers (markers, name line): the target's pack, or for half mode the
 // source's; `source_pack` reads the source. Errors: unreadable input, the store.
 result<translate_outcome> translate_questions(const translate_settings& settings, const language_pack& check_pack,
@@ -52,11 +56,17 @@ result<translate_outcome> translate_questions(const translate_settings& settings
 // The request for one item (exposed for tests): the instructions, the reason
 // the previous answer was rejected (if any), and the item's JSON.
 std::string translate_request_text(const translate_settings& settings, const std::string& id,
-                                   const std::string& item_json, const std::string& rejection);
+                                   const std::string& item_json, const std::string& rejection, bool writing);
 
 // Validates one answer for item `id` against the source item; "" when accepted,
 // else the reasons. `accepted_json` receives the item's JSON (compact).
 std::string translate_validate(const std::string& answer, const std::string& id, const std::string& source_item_json,
                                const language_pack& check_pack, bool check_markers, std::string& accepted_json);
+
+// The same for a Creative Writing prompt item: same keys, the <SEED> marker kept,
+// as many seed modifiers, criteria (and the reference output) unchanged unless
+// `criteria_translated`.
+std::string translate_validate_writing(const std::string& answer, const std::string& source_item_json,
+                                       bool criteria_translated, std::string& accepted_json);
 
 }  // namespace eqb
