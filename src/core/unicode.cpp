@@ -255,6 +255,33 @@ std::optional<double> python_float(std::string_view text) {
     return value;
 }
 
+namespace {
+
+// NFKC of the half-width katakana U+FF66..U+FF9D, in order.
+constexpr char32_t halfwidth_katakana[] = {
+    0x30F2, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30E3, 0x30E5, 0x30E7, 0x30C3, 0x30FC, 0x30A2, 0x30A4, 0x30A6,
+    0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF, 0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1,
+    0x30C4, 0x30C6, 0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB, 0x30DE,
+    0x30DF, 0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9, 0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3};
+// Half-width punctuation U+FF61..U+FF65: 。「」、・
+constexpr char32_t halfwidth_punctuation[] = {0x3002, 0x300C, 0x300D, 0x3001, 0x30FB};
+
+// The voiced (dakuten, `semi` false) or semi-voiced form of full-width katakana `cp`, or 0.
+char32_t katakana_voiced(char32_t cp, bool semi) {
+    const bool ha_row = cp >= 0x30CF && cp <= 0x30DB && (cp - 0x30CF) % 3 == 0;
+    if (semi) {
+        return ha_row ? cp + 2 : 0;
+    }
+    if (cp == 0x30A6) {
+        return 0x30F4;  // ウ -> ヴ
+    }
+    const bool ka_to =
+        cp >= 0x30AB && cp <= 0x30C8 && cp != 0x30C3 && (cp <= 0x30C1 ? (cp - 0x30AB) % 2 == 0 : cp % 2 == 0);
+    return ka_to || ha_row ? cp + 1 : 0;
+}
+
+}  // namespace
+
 std::string fold_fullwidth(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -266,6 +293,24 @@ std::string fold_fullwidth(std::string_view text) {
             out += static_cast<char>(cp - 0xFF01 + 0x21);
         } else if (cp == 0x3000) {
             out += ' ';
+        } else if (cp >= 0xFF61 && cp <= 0xFF65) {
+            utf8_append(out, halfwidth_punctuation[cp - 0xFF61]);
+        } else if (cp >= 0xFF66 && cp <= 0xFF9D) {
+            char32_t kana = halfwidth_katakana[cp - 0xFF66];
+            // A following (semi-)voiced sound mark composes with it, as NFKC does.
+            std::size_t next = pos;
+            if (next < text.size()) {
+                const char32_t mark = utf8_decode(text, next);
+                if (mark == 0xFF9E || mark == 0xFF9F) {
+                    if (const char32_t voiced = katakana_voiced(kana, mark == 0xFF9F); voiced != 0) {
+                        kana = voiced;
+                        pos = next;
+                    }
+                }
+            }
+            utf8_append(out, kana);
+        } else if (cp == 0xFF9E || cp == 0xFF9F) {
+            utf8_append(out, cp == 0xFF9E ? 0x3099 : 0x309A);  // a lone mark: the combining form
         } else {
             out.append(text.substr(start, pos - start));
         }

@@ -41,7 +41,8 @@ int unicode_digit_value(char32_t cp);
 std::optional<double> python_float(std::string_view text);
 
 // Folds full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space to
-// their ASCII counterparts, as NFKC does for them; other text is unchanged.
+// their ASCII counterparts, and half-width katakana (with their voiced sound
+// marks) to full-width katakana, as NFKC does for them; other text is unchanged.
 std::string fold_fullwidth(std::string_view text);
 
 // Python's str.lower() (full Unicode table, generated); invalid UTF-8 bytes are
