@@ -124,6 +124,26 @@ TEST(translate, bad_answers_are_asked_again_with_the_reason_and_the_output_passe
     EXPECT_NE(check.out.find("0 findings"), std::string::npos) << check.out;
 }
 
+TEST(translate, half_mode_asks_for_the_dialogue_and_the_name_and_checks_the_name_agrees) {
+    eqb::test::temp_dir dir;
+    const fs::path source = write_source(dir.path());
+    eqb::test::fake_server_config config;
+    config.responder = translator();  // question 7's first answer names someone not in the dialogue
+    eqb::test::fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    auto args = translate_args(server, dir.path(), source);
+    args.insert(args.end(), {"--mode", "half"});
+    const auto out = eqb::test::eqbench_run(args, dir.path(), {{"OPENAI_API_KEY", ""}});
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_NE(out.out.find("20 of 20 questions accepted"), std::string::npos) << out.out;
+    bool rejected_name = false;
+    for (const auto& r : server.requests()) {
+        EXPECT_NE(r.prompt.find("Translate only the dialogue"), std::string::npos);
+        rejected_name = rejected_name || r.prompt.find("'Zebediah', who does not appear") != std::string::npos;
+    }
+    EXPECT_TRUE(rejected_name);
+}
+
 TEST(translate, an_item_that_never_passes_is_reported_and_the_rest_is_kept) {
     eqb::test::temp_dir dir;
     const fs::path source = write_source(dir.path());
