@@ -67,6 +67,10 @@ struct language_pack {
     std::string reference_first_pass_heading;
     std::string reference_revised_heading;
 
+    // Extended parser: how a pair is written, a regex with two groups (name,
+    // score) in Python syntax; "" uses eqbench's (':' or '=', full-width folded,
+    // decimals, "/10"). Lets a language with other separators parse without C++.
+    std::string lenient_pair_pattern;
     // Extended parser: further headings accepted (case-insensitive, any colon).
     std::vector<std::string> first_pass_headings;
     std::vector<std::string> revised_headings;

@@ -33,13 +33,16 @@ class pack_reader {
         }
         language_pack pack;
         const bool ok =
-            known_fields(doc, "",
-                         {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
-                          "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings",
-                          "revised_headings", "prompt_variants", "dialogue_end_markers", "name_line_patterns"}) &&
+            known_fields(
+                doc, "",
+                {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
+                 "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings", "revised_headings",
+                 "prompt_variants", "dialogue_end_markers", "name_line_patterns", "lenient_pair_pattern"}) &&
             string_field(doc, "", "code", pack.code, true) && string_field(doc, "", "name", pack.name, true) &&
             string_field(doc, "", "question_file", pack.question_file, true) &&
             string_field(doc, "", "version_suffix", pack.version_suffix, false) &&
+            (!doc.contains("lenient_pair_pattern") ||
+             string_field(doc, "", "lenient_pair_pattern", pack.lenient_pair_pattern, false)) &&
             string_field(doc, "", "reference_pair_pattern", pack.reference_pair_pattern, true) &&
             string_field(doc, "", "reference_first_pass_heading", pack.reference_first_pass_heading, true) &&
             string_field(doc, "", "reference_revised_heading", pack.reference_revised_heading, true) &&
@@ -47,8 +50,10 @@ class pack_reader {
             string_list_field(doc, "", "revised_headings", pack.revised_headings, true) &&
             string_list_field(doc, "", "dialogue_end_markers", pack.dialogue_end_markers, false) &&
             string_list_field(doc, "", "name_line_patterns", pack.name_line_patterns, false) &&
-            pair_pattern_check(pack.reference_pair_pattern) && name_patterns_check(pack.name_line_patterns) &&
-            variants_read(doc, pack);
+            pair_pattern_check(pack.reference_pair_pattern, "reference_pair_pattern") &&
+            (pack.lenient_pair_pattern.empty() ||
+             pair_pattern_check(pack.lenient_pair_pattern, "lenient_pair_pattern")) &&
+            name_patterns_check(pack.name_line_patterns) && variants_read(doc, pack);
         if (!ok) {
             return *error_;
         }
@@ -123,8 +128,7 @@ class pack_reader {
         return true;
     }
 
-    bool pair_pattern_check(const std::string& pattern) {
-        const char* field = "reference_pair_pattern";
+    bool pair_pattern_check(const std::string& pattern, const char* field) {
         auto translated = python_regex_to_re2(pattern);
         if (!translated) {
             return fail(field, translated.err().message);

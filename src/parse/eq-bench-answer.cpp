@@ -440,7 +440,8 @@ result<std::unique_ptr<const eq_bench_parser>> eq_bench_parser::create(const lan
         return reference.err();
     }
     p->reference_pair = std::move(*reference);
-    auto lenient = compile(lenient_pair_pattern, "lenient pair pattern");
+    auto lenient = pack.lenient_pair_pattern.empty() ? compile(lenient_pair_pattern, "lenient pair pattern")
+                                                     : compile(pack.lenient_pair_pattern, "lenient_pair_pattern");
     if (!lenient) {
         return lenient.err();
     }

@@ -16,6 +16,7 @@
 
 #include "core/prompt.hpp"
 #include "lang/language-pack.hpp"
+#include "parse/eq-bench-answer.hpp"
 #include "tests/support/test-support.hpp"
 
 namespace {
@@ -339,6 +340,33 @@ TEST_F(language_pack_files, unreadable_and_invalid_files_are_errors) {
     const auto array = eqb::language_pack_load_file(array_path);
     ASSERT_FALSE(array.ok());
     EXPECT_NE(array.err().message.find("expected a JSON object"), std::string::npos) << array.err().message;
+}
+
+}  // namespace
+
+namespace {
+
+// A language that writes pairs as "name => score" parses with the extended
+// parser once its pack says so; no C++ involved.
+TEST(language_pack_lenient, a_pack_can_say_how_pairs_are_written) {
+    auto doc =
+        nlohmann::json::parse(eqb::test::read_file(eqb::test::source_dir() / "src" / "lang" / "packs" / "en.json"));
+    doc["code"] = "arrow";
+    doc["lenient_pair_pattern"] = R"((\w+)\s*=>\s*(\d+))";
+    const auto pack = eqb::language_pack_parse(doc.dump(), "arrow.json");
+    ASSERT_TRUE(pack) << pack.err().message;
+    const auto parser = eqb::eq_bench_parser::create(*pack, eqb::parser_kind::EXTENDED);
+    ASSERT_TRUE(parser) << parser.err().message;
+    eqb::emotion_reference ref;
+    ref.names = {"Angry", "Sad", "Calm", "Glad"};
+    const auto parsed = (*parser)->parse("Angry => 5\nSad => 1\nCalm => 0\nGlad => 2\n", false, &ref);
+    ASSERT_EQ(parsed.first_pass.size(), 4u);
+    EXPECT_EQ(parsed.first_pass.items()[0].name, "Angry");
+    EXPECT_EQ(parsed.first_pass.items()[0].value, 5.0);
+    doc["lenient_pair_pattern"] = R"((\w+)=>)";
+    const auto bad = eqb::language_pack_parse(doc.dump(), "arrow.json");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.err().message.find("lenient_pair_pattern"), std::string::npos) << bad.err().message;
 }
 
 }  // namespace
