@@ -42,6 +42,41 @@ exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t
     return ex;
 }
 
+result<run_record> run_open(store& db, const std::string& key, const std::string& benchmark,
+                            const std::string& metadata_json, bool reset) {
+    run_record fresh;
+    fresh.key = key;
+    fresh.benchmark = benchmark;
+    fresh.metadata_json = metadata_json;
+    fresh.status = "running";
+    fresh.started_at = now_s();
+    auto run = db.run_begin(fresh);
+    if (!run || !reset) {
+        return run;
+    }
+    if (auto cleared = db.run_reset(run->id); !cleared) {
+        return cleared.err();
+    }
+    return run;
+}
+
+void first_error::set(error e) {
+    std::lock_guard lock(mutex_);
+    if (!error_) {
+        error_ = std::move(e);
+    }
+}
+
+bool first_error::has() const {
+    std::lock_guard lock(mutex_);
+    return error_.has_value();
+}
+
+std::optional<error> first_error::get() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
 struct store_writer::pending {
     write_fn fn;
     std::promise<std::optional<error>> result;

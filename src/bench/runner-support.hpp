@@ -35,6 +35,25 @@ exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t
                                       const std::string& item_id, int attempt_number, const std::string& role,
                                       const std::string& request_json);
 
+// Begins (or resumes) the run `key` with status "running" and `metadata_json`;
+// `reset` (-w / --overwrite / --rejudge) then deletes its items and exchanges.
+result<run_record> run_open(store& db, const std::string& key, const std::string& benchmark,
+                            const std::string& metadata_json, bool reset);
+
+// The first fatal error any worker of a run reports; thread-safe.
+class first_error {
+  public:
+    // Keeps `e` unless an error is already kept.
+    void set(error e);
+    bool has() const;
+    // The kept error, if any (read after the workers are joined).
+    std::optional<error> get() const;
+
+  private:
+    mutable std::mutex mutex_;
+    std::optional<error> error_;
+};
+
 // The store's one writer. Workers hand it writes and wait until they are
 // committed; it commits whatever has queued up in one transaction (group
 // commit), so many workers cost few commits and a write is durable before the

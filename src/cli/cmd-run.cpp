@@ -110,19 +110,6 @@ model_price run_price(const run_options& opts, const std::string& model) {
     return price;
 }
 
-std::string default_key_env(const std::string& engine) {
-    if (engine == "anthropic") {
-        return "ANTHROPIC_API_KEY";
-    }
-    if (engine == "gemini") {
-        return "GEMINI_API_KEY";
-    }
-    if (engine == "mistralai") {
-        return "MISTRAL_API_KEY";
-    }
-    return "OPENAI_API_KEY";
-}
-
 plan_options plan_options_from(const run_options& opts, const std::filesystem::path& data_dir) {
     plan_options p;
     p.benchmarks.clear();
@@ -185,7 +172,7 @@ run_plan plan_from_flags(const run_options& opts, const std::filesystem::path& d
     std::error_code ec;
     e.model_is_local = std::filesystem::exists(opts.model, ec);
     e.endpoint = opts.base_urls.empty() ? endpoint_default_base_url(*engine, opts.engine) : opts.base_urls.front();
-    const std::string key_env = opts.api_key_env.empty() ? default_key_env(opts.engine) : opts.api_key_env;
+    const std::string key_env = opts.api_key_env.empty() ? engine_api_key_env(opts.engine) : opts.api_key_env;
     if (const char* v = std::getenv(key_env.c_str()); v != nullptr && *v != '\0') {
         e.api_key = v;
         e.api_key_source = "environment " + key_env;

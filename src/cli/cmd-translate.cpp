@@ -91,11 +91,7 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
     language_pack empty_pack;
     empty_pack.code = opts.to;
 
-    const std::string key_env = !opts.api_key_env.empty()    ? opts.api_key_env
-                                : opts.engine == "anthropic" ? "ANTHROPIC_API_KEY"
-                                : opts.engine == "gemini"    ? "GEMINI_API_KEY"
-                                : opts.engine == "mistralai" ? "MISTRAL_API_KEY"
-                                                             : "OPENAI_API_KEY";
+    const std::string key_env = !opts.api_key_env.empty() ? opts.api_key_env : engine_api_key_env(opts.engine);
     const char* key = std::getenv(key_env.c_str());
     std::vector<std::unique_ptr<chat_client>> clients;
     std::vector<std::string> urls = opts.base_urls;

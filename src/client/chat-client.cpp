@@ -179,6 +179,19 @@ const char* transport_status_name(transport_status status) {
     return "UNKNOWN";
 }
 
+std::string engine_api_key_env(const std::string& engine_name) {
+    if (engine_name == "anthropic") {
+        return "ANTHROPIC_API_KEY";
+    }
+    if (engine_name == "gemini") {
+        return "GEMINI_API_KEY";
+    }
+    if (engine_name == "mistralai") {
+        return "MISTRAL_API_KEY";
+    }
+    return "OPENAI_API_KEY";
+}
+
 result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config) {
     endpoint_config resolved = config;
     if (resolved.base_url.empty()) {

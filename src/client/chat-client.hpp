@@ -37,6 +37,11 @@ const char* engine_kind_name(engine_kind kind);
 // with an empty name, so a Mistral endpoint needs it applied by the caller.
 std::string endpoint_default_base_url(engine_kind kind, const std::string& reference_engine_name);
 
+// The environment variable that holds the key for an engine named as the user
+// names it: ANTHROPIC_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY ("mistralai"),
+// else OPENAI_API_KEY.
+std::string engine_api_key_env(const std::string& engine_name);
+
 struct chat_message {
     std::string role;  // "system", "user" or "assistant"
     std::string content;

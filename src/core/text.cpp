@@ -39,6 +39,16 @@ std::string text_rstrip(const std::string& text) {
     return text.substr(0, e);
 }
 
+std::string text_file_name_part(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                          c == '.' || c == '_';
+        out += keep ? c : '_';
+    }
+    return out;
+}
+
 std::string local_timestamp() {
     const std::time_t t = std::time(nullptr);
     std::tm tm{};

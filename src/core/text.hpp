@@ -18,6 +18,10 @@ std::string text_strip(const std::string& text);
 // `text` without trailing ASCII whitespace.
 std::string text_rstrip(const std::string& text);
 
+// `text` made safe as part of a file name: every byte other than ASCII letters,
+// digits, '-', '.' and '_' becomes '_' (e.g. "org/model" -> "org_model").
+std::string text_file_name_part(const std::string& text);
+
 // The local time now as "YYYY-MM-DD HH:MM:SS", as the reference prints it.
 std::string local_timestamp();
 

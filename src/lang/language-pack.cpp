@@ -128,37 +128,39 @@ class pack_reader {
         return true;
     }
 
-    bool pair_pattern_check(const std::string& pattern, const char* field) {
+    // Compiles a Python-syntax pattern of `field`; its group count, or -1 after failing.
+    int pattern_groups(const std::string& pattern, const std::string& field) {
         auto translated = python_regex_to_re2(pattern);
         if (!translated) {
-            return fail(field, translated.err().message);
+            fail(field, translated.err().message);
+            return -1;
         }
         RE2::Options options;
         options.set_log_errors(false);
         const RE2 re(*translated, options);
         if (!re.ok()) {
-            return fail(field, "invalid pattern '" + pattern + "': " + re.error());
+            fail(field, "invalid pattern '" + pattern + "': " + re.error());
+            return -1;
         }
-        if (re.NumberOfCapturingGroups() != pair_pattern_groups) {
+        return re.NumberOfCapturingGroups();
+    }
+
+    bool pair_pattern_check(const std::string& pattern, const char* field) {
+        const int groups = pattern_groups(pattern, field);
+        if (groups >= 0 && groups != pair_pattern_groups) {
             return fail(field, "the pattern needs exactly two groups (name, score)");
         }
-        return true;
+        return groups >= 0;
     }
 
     bool name_patterns_check(const std::vector<std::string>& patterns) {
         for (std::size_t i = 0; i < patterns.size(); ++i) {
             const std::string field = "name_line_patterns[" + std::to_string(i) + "]";
-            auto translated = python_regex_to_re2(patterns[i]);
-            if (!translated) {
-                return fail(field, translated.err().message);
+            const int groups = pattern_groups(patterns[i], field);
+            if (groups < 0) {
+                return false;
             }
-            RE2::Options options;
-            options.set_log_errors(false);
-            const RE2 re(*translated, options);
-            if (!re.ok()) {
-                return fail(field, "invalid pattern '" + patterns[i] + "': " + re.error());
-            }
-            if (re.NumberOfCapturingGroups() < 1) {
+            if (groups < 1) {
                 return fail(field, "the pattern needs a group for the character's name");
             }
         }

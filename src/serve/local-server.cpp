@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <thread>
+#include <vector>
 
 #include "core/text.hpp"
 
@@ -361,33 +362,22 @@ std::string local_server::log_tail(int lines) const {
         return "  (no log)";
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::size_t start = text.size();
-    int count = 0;
-    std::size_t end = text.size();
-    while (end > 0 && text[end - 1] == '\n') {
-        --end;
-    }
-    start = end;
-    while (start > 0 && count < lines) {
-        --start;
-        if (text[start] == '\n') {
-            ++count;
-            if (count == lines) {
-                ++start;
-                break;
-            }
-        }
-    }
-    std::string tail = text.substr(start, end - start);
-    std::string out = "  --- last lines of the server log ---\n";
+    // The log's lines, trailing blank lines left out; then the last `lines` of them.
+    std::vector<std::string> all;
     std::size_t at = 0;
-    while (at <= tail.size() && !tail.empty()) {
-        const std::size_t nl = tail.find('\n', at);
-        out += "  | " + tail.substr(at, nl == std::string::npos ? std::string::npos : nl - at) + "\n";
-        if (nl == std::string::npos) {
-            break;
-        }
+    while (at < text.size()) {
+        const std::size_t nl = std::min(text.find('\n', at), text.size());
+        all.push_back(text.substr(at, nl - at));
         at = nl + 1;
+    }
+    while (!all.empty() && all.back().empty()) {
+        all.pop_back();
+    }
+    const std::size_t first =
+        all.size() > static_cast<std::size_t>(lines) ? all.size() - static_cast<std::size_t>(lines) : 0;
+    std::string out = "  --- last lines of the server log ---\n";
+    for (std::size_t i = first; i < all.size(); ++i) {
+        out += "  | " + all[i] + "\n";
     }
     return out;
 }

@@ -58,20 +58,12 @@ struct shared_state {
     cancel_flag abort{false};
     std::mutex mutex;
     std::deque<task> queue;
-    std::optional<error> fatal;
+    first_error fatal;
     std::atomic<int> unanswered{0};
     bool verbose = false;
 
-    void fail(error e) {
-        std::lock_guard lock(mutex);
-        if (!fatal) {
-            fatal = std::move(e);
-        }
-    }
-    bool failed() {
-        std::lock_guard lock(mutex);
-        return fatal.has_value();
-    }
+    void fail(error e) { fatal.set(std::move(e)); }
+    bool failed() const { return fatal.has(); }
 };
 
 // Sends `request` with transport retries; every attempt is committed as an
@@ -272,36 +264,8 @@ void restore_judgement(judged_piece& piece, const item_record& item) {
     piece.result = creative_writing_prompt_score(piece.scores);
 }
 
-result<run_record> begin_run(store& db, const std::string& key, const std::string& benchmark, const ojson& metadata,
-                             bool reset) {
-    run_record fresh;
-    fresh.key = key;
-    fresh.benchmark = benchmark;
-    fresh.metadata_json = metadata.dump();
-    fresh.status = "running";
-    fresh.started_at = now_s();
-    auto run = db.run_begin(fresh);
-    if (!run) {
-        return run;
-    }
-    if (reset) {
-        if (auto r = db.run_reset(run->id); !r) {
-            return r.err();
-        }
-    }
-    return run;
-}
-
 usage_totals add_usage(const usage_totals& a, const usage_totals& b) {
     return {a.requests + b.requests, a.input_tokens + b.input_tokens, a.output_tokens + b.output_tokens};
-}
-
-std::string safe_file_part(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        out += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_' ? c : '_';
-    }
-    return out;
 }
 
 }  // namespace
@@ -343,12 +307,12 @@ result<creative_writing_run_outcome> creative_writing_run(const creative_writing
     meta["judge_template"] = templates.judge_source;
     meta["endpoints"] = settings.endpoints;
     meta["judge_endpoints"] = common.judge_endpoints;
-    auto gen_run = begin_run(db, outcome.key, "creative-writing", meta, common.overwrite);
+    auto gen_run = run_open(db, outcome.key, "creative-writing", meta.dump(), common.overwrite);
     if (!gen_run) {
         return gen_run.err();
     }
     auto judge_run =
-        begin_run(db, outcome.judge_key, "creative-writing-judge", meta, common.overwrite || common.rejudge);
+        run_open(db, outcome.judge_key, "creative-writing-judge", meta.dump(), common.overwrite || common.rejudge);
     if (!judge_run) {
         return judge_run.err();
     }
@@ -475,8 +439,8 @@ result<creative_writing_run_outcome> creative_writing_run(const creative_writing
         run_workers(st, workers, common.grace_s, {&test_pool, &judge_pool}, work);
     }
     writer.reset();
-    if (st.fatal) {
-        return *st.fatal;
+    if (auto fatal = st.fatal.get()) {
+        return *fatal;
     }
 
     // Scores in the prompt file's order, iteration by iteration.
@@ -504,10 +468,6 @@ result<creative_writing_run_outcome> creative_writing_run(const creative_writing
     if (gen_usage && judge_usage) {
         outcome.usage = add_usage(*gen_usage, *judge_usage);
     }
-    int missing = 0;
-    for (const auto& piece : outcome.pieces) {
-        missing += piece.generated && piece.judge_answer.empty() && !piece.result ? 1 : 0;
-    }
     const int unanswered = st.unanswered.load();
     if (stop.load() && (unanswered > 0 || progress.done.load() < progress.total.load())) {
         outcome.interrupted = true;
@@ -522,7 +482,6 @@ result<creative_writing_run_outcome> creative_writing_run(const creative_writing
         outcome.failed = true;
         outcome.error = "no iteration had more than 10 scored prompts";
     }
-    (void)missing;
     outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const std::string status = outcome.interrupted ? "interrupted" : outcome.failed ? "failed" : "completed";
     const std::string results = ojson{{"score", outcome.score}}.dump();
@@ -633,8 +592,8 @@ result<bool> creative_writing_export(const creative_writing_run_settings& settin
             text += p.name + ": " + p.text + "\n";
         }
     }
-    const auto file = common.results_dir / ("creative-writing-" + safe_file_part(common.run_id) + "-" +
-                                            safe_file_part(settings.model) + ".txt");
+    const auto file = common.results_dir / ("creative-writing-" + text_file_name_part(common.run_id) + "-" +
+                                            text_file_name_part(settings.model) + ".txt");
     return file_write_atomic(file, text);
 }
 
@@ -679,7 +638,7 @@ result<judgemark_run_outcome> judgemark_run(const judged_run_common& settings, c
                {"prompts_file", prompts.source},
                {"judge_template", templates.judge_source},
                {"judge_endpoints", settings.judge_endpoints}};
-    auto run = begin_run(db, outcome.key, "judgemark", meta, settings.overwrite || settings.rejudge);
+    auto run = run_open(db, outcome.key, "judgemark", meta.dump(), settings.overwrite || settings.rejudge);
     if (!run) {
         return run.err();
     }
@@ -738,8 +697,8 @@ result<judgemark_run_outcome> judgemark_run(const judged_run_common& settings, c
         run_workers(st, workers, settings.grace_s, {&judge_pool}, work);
     }
     writer.reset();
-    if (st.fatal) {
-        return *st.fatal;
+    if (auto fatal = st.fatal.get()) {
+        return *fatal;
     }
     for (const auto& [model, answers] : test_set.models) {
         std::vector<double> scores;

@@ -64,20 +64,11 @@ struct run_context {
 
     std::mutex queue_mutex;
     std::deque<item_task> queue;
-    std::mutex error_mutex;
-    std::optional<error> fatal;
+    first_error fatal;
     std::atomic<int> unanswered{0};
 
-    void fail(error e) {
-        std::lock_guard lock(error_mutex);
-        if (!fatal) {
-            fatal = std::move(e);
-        }
-    }
-    bool failed() {
-        std::lock_guard lock(error_mutex);
-        return fatal.has_value();
-    }
+    void fail(error e) { fatal.set(std::move(e)); }
+    bool failed() const { return fatal.has(); }
 };
 
 ojson request_json(const eq_bench_run_settings& settings, const chat_request& request) {
@@ -337,20 +328,10 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
     if (!parser) {
         return parser.err();
     }
-    run_record fresh;
-    fresh.key = outcome.key;
-    fresh.benchmark = "eq-bench";
-    fresh.metadata_json = run_metadata(settings, pack).dump();
-    fresh.status = "running";
-    fresh.started_at = now_s();
-    auto run = db.run_begin(fresh);
+    const std::string metadata_json = run_metadata(settings, pack).dump();
+    auto run = run_open(db, outcome.key, "eq-bench", metadata_json, settings.overwrite);
     if (!run) {
         return run.err();
-    }
-    if (settings.overwrite) {
-        if (auto reset = db.run_reset(run->id); !reset) {
-            return reset.err();
-        }
     }
     auto existing = db.items_list(run->id);
     if (!existing) {
@@ -420,8 +401,8 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
         t.join();
     }
     writer.reset();  // every write is committed; the store is ours again
-    if (ctx.fatal) {
-        return *ctx.fatal;
+    if (auto fatal = ctx.fatal.get()) {
+        return *fatal;
     }
 
     auto usage = db.usage_for_run(run->id);
@@ -462,7 +443,7 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
     }
     outcome.scores = eq_bench_rescore(recorded, questions, **parser, settings.scorer);
     outcome.recorded = std::move(recorded);
-    outcome.metadata_json = fresh.metadata_json;
+    outcome.metadata_json = metadata_json;
 
     const int missing = progress.total.load() - static_cast<int>(items->size());
     if (stop.load() && missing > 0) {

@@ -19,14 +19,6 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-std::string safe_file_part(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        out += std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_' ? c : '_';
-    }
-    return out;
-}
-
 std::string rounded(double v) {
     return python_float_repr(python_round(v, 2));
 }
@@ -167,7 +159,7 @@ judgemark_report judgemark_report_build(const judged_run_common& settings, const
         report.error = appended.err().message;
     }
     const std::string base =
-        "judgemark-" + safe_file_part(settings.run_id) + "-" + safe_file_part(settings.judge_model);
+        "judgemark-" + text_file_name_part(settings.run_id) + "-" + text_file_name_part(settings.judge_model);
     const auto chart1 = dir / (base + "-scores.svg");
     const auto chart2 = dir / (base + "-bias.svg");
     if (auto written = file_write_atomic(chart1, score_chart(settings.judge_model, r, outcome)); !written) {

@@ -181,25 +181,13 @@ result<translate_outcome> translate_questions(const translate_settings& settings
     translate_outcome outcome;
     outcome.key = "translate--" + settings.source.filename().string() + "--" + settings.to + "--" +
                   (settings.half ? "half" : "full") + "--" + settings.model;
-    run_record fresh;
-    fresh.key = outcome.key;
-    fresh.benchmark = "translate";
-    fresh.metadata_json = ojson{
-        {"source", settings.source.string()},
-        {"to", settings.to},
-        {"mode", settings.half ? "half" : "full"},
-        {"model",
-         settings.model}}.dump();
-    fresh.status = "running";
-    fresh.started_at = now_s();
-    auto run = db.run_begin(fresh);
+    const ojson metadata{{"source", settings.source.string()},
+                         {"to", settings.to},
+                         {"mode", settings.half ? "half" : "full"},
+                         {"model", settings.model}};
+    auto run = run_open(db, outcome.key, "translate", metadata.dump(), settings.overwrite);
     if (!run) {
         return run.err();
-    }
-    if (settings.overwrite) {
-        if (auto reset = db.run_reset(run->id); !reset) {
-            return reset.err();
-        }
     }
     auto stored = db.items_list(run->id);
     if (!stored) {
@@ -227,7 +215,7 @@ result<translate_outcome> translate_questions(const translate_settings& settings
     const bool check_markers = settings.check_markers;
     auto writer = std::make_unique<store_writer>(db);
     std::mutex mutex;
-    std::optional<error> fatal;
+    first_error fatal;
     cancel_flag abort{false};
     const std::int64_t run_id = run->id;
     const auto work = [&](std::mt19937_64& rng) {
@@ -235,7 +223,7 @@ result<translate_outcome> translate_questions(const translate_settings& settings
             std::pair<std::string, std::string> task;
             {
                 std::lock_guard lock(mutex);
-                if (queue.empty() || fatal) {
+                if (queue.empty() || fatal.has()) {
                     return;
                 }
                 task = std::move(queue.front());
@@ -260,8 +248,7 @@ result<translate_outcome> translate_questions(const translate_settings& settings
                     const exchange_record ex =
                         exchange_from_attempt(report, run_id, 1, id, attempt_number, "translator", body);
                     if (auto failed = writer->write([&ex](store& s) { return error_of(s.exchange_add(ex)); })) {
-                        std::lock_guard lock(mutex);
-                        fatal = *failed;
+                        fatal.set(*failed);
                     }
                 };
                 const chat_response response =
@@ -297,8 +284,7 @@ result<translate_outcome> translate_questions(const translate_settings& settings
             item.tries = tries;
             item.updated_at = now_s();
             if (auto failed = writer->write([&item](store& s) { return error_of(s.item_put(item)); })) {
-                std::lock_guard lock(mutex);
-                fatal = *failed;
+                fatal.set(*failed);
                 return;
             }
             std::lock_guard lock(mutex);
@@ -341,8 +327,8 @@ result<translate_outcome> translate_questions(const translate_settings& settings
         t.join();
     }
     writer.reset();
-    if (fatal) {
-        return *fatal;
+    if (auto failed = fatal.get()) {
+        return *failed;
     }
     // The output: every accepted item, in the source's order.
     ojson out = ojson::object();
