@@ -1,5 +1,6 @@
 #include "bench/runner-support.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <future>
 
@@ -75,6 +76,39 @@ bool first_error::has() const {
 std::optional<error> first_error::get() const {
     std::lock_guard lock(mutex_);
     return error_;
+}
+
+void workers_run(int workers, const cancel_flag& stop, cancel_flag& abort, double grace_s,
+                 const std::vector<endpoint_pool*>& pools, const std::function<void(std::mt19937_64&)>& worker) {
+    std::vector<std::thread> threads;
+    std::atomic<int> running{0};
+    std::random_device seed_source;
+    const std::uint64_t seed = (static_cast<std::uint64_t>(seed_source()) << 32) ^ seed_source();
+    for (int i = 0; i < workers; ++i) {
+        running.fetch_add(1);
+        threads.emplace_back([&running, &worker, seed, i] {
+            std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i));
+            worker(rng);
+            running.fetch_sub(1);
+        });
+    }
+    std::optional<std::chrono::steady_clock::time_point> stopped_at;
+    while (running.load() > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (stop.load() && !stopped_at) {
+            stopped_at = std::chrono::steady_clock::now();
+            for (auto* pool : pools) {
+                pool->notify_all();
+            }
+        }
+        if (stopped_at && !abort.load() &&
+            std::chrono::steady_clock::now() - *stopped_at > std::chrono::duration<double>(grace_s)) {
+            abort = true;
+        }
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
 }
 
 struct store_writer::pending {

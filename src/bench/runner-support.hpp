@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +54,13 @@ class first_error {
     mutable std::mutex mutex_;
     std::optional<error> error_;
 };
+
+// Runs `worker(rng)` on `workers` threads, each with its own seeded generator,
+// and returns when all have returned. Once `stop` is set the `pools` are woken
+// (workers waiting for a slot give up) and after `grace_s` seconds `abort` is
+// set, which cancels the requests still in flight.
+void workers_run(int workers, const cancel_flag& stop, cancel_flag& abort, double grace_s,
+                 const std::vector<endpoint_pool*>& pools, const std::function<void(std::mt19937_64&)>& worker);
 
 // The store's one writer. Workers hand it writes and wait until they are
 // committed; it commits whatever has queued up in one transaction (group

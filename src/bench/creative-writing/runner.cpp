@@ -200,48 +200,22 @@ step_end judge_piece(shared_state& st, endpoint_pool& pool, const judged_run_com
 
 // Runs `work` on `workers` threads until the queue is empty, a fatal error, or
 // `stop` (then in-flight requests get `grace_s` before they are aborted).
-void run_workers(shared_state& st, int workers, double grace_s, std::vector<endpoint_pool*> pools,
+void run_workers(shared_state& st, int workers, double grace_s, const std::vector<endpoint_pool*>& pools,
                  const std::function<void(const task&, std::mt19937_64&)>& work) {
-    std::vector<std::thread> threads;
-    std::atomic<int> running{0};
-    std::random_device seed_source;
-    const std::uint64_t seed = (static_cast<std::uint64_t>(seed_source()) << 32) ^ seed_source();
-    for (int i = 0; i < workers; ++i) {
-        running.fetch_add(1);
-        threads.emplace_back([&st, &running, &work, seed, i] {
-            std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i));
-            while (!st.stop.load() && !st.failed()) {
-                task t;
-                {
-                    std::lock_guard lock(st.mutex);
-                    if (st.queue.empty()) {
-                        break;
-                    }
-                    t = st.queue.front();
-                    st.queue.pop_front();
+    workers_run(workers, st.stop, st.abort, grace_s, pools, [&st, &work](std::mt19937_64& rng) {
+        while (!st.stop.load() && !st.failed()) {
+            task t;
+            {
+                std::lock_guard lock(st.mutex);
+                if (st.queue.empty()) {
+                    return;
                 }
-                work(t, rng);
+                t = st.queue.front();
+                st.queue.pop_front();
             }
-            running.fetch_sub(1);
-        });
-    }
-    std::optional<std::chrono::steady_clock::time_point> stopped_at;
-    while (running.load() > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (st.stop.load() && !stopped_at) {
-            stopped_at = std::chrono::steady_clock::now();
-            for (auto* pool : pools) {
-                pool->notify_all();
-            }
+            work(t, rng);
         }
-        if (stopped_at && !st.abort.load() &&
-            std::chrono::steady_clock::now() - *stopped_at > std::chrono::duration<double>(grace_s)) {
-            st.abort = true;
-        }
-    }
-    for (auto& t : threads) {
-        t.join();
-    }
+    });
 }
 
 // Loads (iteration, item id) -> item of a run.

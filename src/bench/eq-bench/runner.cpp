@@ -187,8 +187,7 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
     return item_outcome::STORED;
 }
 
-void worker_main(run_context& ctx, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
+void worker_main(run_context& ctx, std::mt19937_64& rng) {
     while (!ctx.stop.load() && !ctx.failed()) {
         item_task task;
         {
@@ -374,31 +373,9 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
     progress.done = progress.already_done.load();
 
     const int workers = std::max(1, std::min<int>(pool.total_slots(), static_cast<int>(ctx.queue.size())));
-    std::vector<std::thread> threads;
-    std::atomic<int> running{workers};
-    std::random_device seed_source;
-    const std::uint64_t seed = (static_cast<std::uint64_t>(seed_source()) << 32) ^ seed_source();
-    for (int i = 0; i < workers && !ctx.queue.empty(); ++i) {
-        threads.emplace_back([&ctx, &running, seed, i] {
-            worker_main(ctx, seed + static_cast<std::uint64_t>(i));
-            running.fetch_sub(1);
-        });
-    }
-    // Watch for Ctrl-C: stop sending at once, abort what is in flight after the grace period.
-    std::optional<std::chrono::steady_clock::time_point> stopped_at;
-    while (running.load() > 0 && !threads.empty()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (stop.load() && !stopped_at) {
-            stopped_at = std::chrono::steady_clock::now();
-            pool.notify_all();
-        }
-        if (stopped_at && !ctx.abort.load() &&
-            std::chrono::steady_clock::now() - *stopped_at > std::chrono::duration<double>(settings.grace_s)) {
-            ctx.abort = true;
-        }
-    }
-    for (auto& t : threads) {
-        t.join();
+    if (!ctx.queue.empty()) {
+        workers_run(workers, stop, ctx.abort, settings.grace_s, {&pool},
+                    [&ctx](std::mt19937_64& rng) { worker_main(ctx, rng); });
     }
     writer.reset();  // every write is committed; the store is ours again
     if (auto fatal = ctx.fatal.get()) {

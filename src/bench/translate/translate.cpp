@@ -297,34 +297,8 @@ result<translate_outcome> translate_questions(const translate_settings& settings
         }
     };
     const int workers = std::max(1, std::min<int>(pool.total_slots(), static_cast<int>(queue.size())));
-    std::vector<std::thread> threads;
-    std::random_device seed_source;
-    const std::uint64_t seed = (static_cast<std::uint64_t>(seed_source()) << 32) ^ seed_source();
-    std::atomic<int> running{0};
     if (!queue.empty()) {
-        for (int i = 0; i < workers; ++i) {
-            running.fetch_add(1);
-            threads.emplace_back([&, i] {
-                std::mt19937_64 rng(seed + static_cast<std::uint64_t>(i));
-                work(rng);
-                running.fetch_sub(1);
-            });
-        }
-    }
-    std::optional<std::chrono::steady_clock::time_point> stopped_at;
-    while (running.load() > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (stop.load() && !stopped_at) {
-            stopped_at = std::chrono::steady_clock::now();
-            pool.notify_all();
-        }
-        if (stopped_at &&
-            std::chrono::steady_clock::now() - *stopped_at > std::chrono::duration<double>(settings.grace_s)) {
-            abort = true;
-        }
-    }
-    for (auto& t : threads) {
-        t.join();
+        workers_run(workers, stop, abort, settings.grace_s, {&pool}, work);
     }
     writer.reset();
     if (auto failed = fatal.get()) {
