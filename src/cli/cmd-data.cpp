@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -67,7 +68,12 @@ void fetch_main(const data_options& opts, cli_context& ctx) {
     dataset_fetcher fetcher(settings);
     int downloaded = 0;
     int cached = 0;
+    std::vector<std::string_view> unlicensed_repos;
     for (const auto* file : selection.files) {
+        if (file->upstream.licence.empty() && std::find(unlicensed_repos.begin(), unlicensed_repos.end(),
+                                                        file->upstream.repo) == unlicensed_repos.end()) {
+            unlicensed_repos.push_back(file->upstream.repo);
+        }
         const fetch_outcome outcome = fetcher.fetch(*file);
         switch (outcome.status) {
             case fetch_status::DOWNLOADED:
@@ -89,6 +95,9 @@ void fetch_main(const data_options& opts, cli_context& ctx) {
     }
     fmt::print("data fetch: {} downloaded, {} cached, {} failed; data directory {}\n", downloaded, cached, failed,
                location.path.string());
+    for (const auto repo : unlicensed_repos) {
+        fmt::print("note: {} states no licence for its files; they are fetched for your own evaluation only\n", repo);
+    }
     std::fflush(stdout);
     ctx.exit_code = failed > 0 ? 1 : 0;
 }

@@ -6,13 +6,30 @@ namespace eqb {
 namespace {
 
 // The commits pinned in shared/data/SOURCES.md.
-constexpr dataset_upstream eq_bench{"EQ-bench", "EQ-Bench", "337df8abdb8f71dfd3bdcc2cc361d40e3cbb245a"};
-constexpr dataset_upstream eq_bench_jp{"kuroganegames", "EQ-Bench-jp", "499103c6cf3450ed8871172235f6c6cc87bfba52"};
-constexpr dataset_upstream eqbench3{"EQ-bench", "eqbench3", "3c21bcc514bd43f93a00a5cf9c630aa3eb73a380"};
+constexpr dataset_upstream eq_bench{"EQ-bench", "EQ-Bench", "337df8abdb8f71dfd3bdcc2cc361d40e3cbb245a", "MIT"};
+constexpr dataset_upstream eq_bench_jp{"kuroganegames", "EQ-Bench-jp", "499103c6cf3450ed8871172235f6c6cc87bfba52",
+                                       "MIT"};
+constexpr dataset_upstream eqbench3{"EQ-bench", "eqbench3", "3c21bcc514bd43f93a00a5cf9c630aa3eb73a380", "MIT"};
+// The first published Elo file ("eqbench3 1st"): the one the TrueSkill conformance solves.
+constexpr dataset_upstream eqbench3_first{"EQ-bench", "eqbench3", "8c3a1255591c55246e8e667e1e62b0eb639f42c3", "MIT"};
+// The repository has no licence file at this or any earlier commit; users are told
+// when they fetch these files.
+constexpr dataset_upstream creative_writing_bench{"EQ-bench", "creative-writing-bench",
+                                                  "e7ab00917c96aeae577e3eeea15eba882be9d5e0", ""};
 
 // judgemark_reference.json has no published upstream and the prompts/*.txt
 // templates exist upstream only inside code, so neither is fetchable.
 constexpr std::array registry_files = std::to_array<dataset_file>({
+    {"creative-writing-v3/creative_writing_criteria.txt", creative_writing_bench, "data/creative_writing_criteria.txt",
+     "060492be7172cadd26917ee8bf833fee0e34244bf881964e987860af50757766"},
+    {"creative-writing-v3/creative_writing_judging_prompt.txt", creative_writing_bench,
+     "data/creative_writing_judging_prompt.txt", "650da667804d81f5e2af042502a84c9cbe9d29920ab44d2e6ae05d3b42f573ac"},
+    {"creative-writing-v3/creative_writing_prompts_v3.json", creative_writing_bench,
+     "data/creative_writing_prompts_v3.json", "87f79b688261318f9182966aa238403aeaa1022f82ffc3ae4d1fe2a48cf1c412"},
+    {"creative-writing-v3/negative_criteria.txt", creative_writing_bench, "data/negative_criteria.txt",
+     "5a123421b871fbcb1dd3b0c7c0dc4878fedc998fe18b5f58c51dac2324fa7089"},
+    {"creative-writing-v3/pairwise_prompt.txt", creative_writing_bench, "data/pairwise_prompt.txt",
+     "4c5e42146ad971a4bdb3a5c1a44be8483aa7ee024516a8dcb7405a2c6f19e3c2"},
     {"creative_writing_prompts.json", eq_bench, "data/creative_writing_prompts.json",
      "01550c32dc428609c99ec8088e01cac5cdc845f61a7b25c87944c345d27fa932"},
     {"creative_writing_prompts_v2.2.json", eq_bench, "data/creative_writing_prompts_v2.2.json",
@@ -29,6 +46,9 @@ constexpr std::array registry_files = std::to_array<dataset_file>({
      "a62a0b7945b6b41abb77be8270bfbfbdd87d944d702a7d8de73a50df953ed82f"},
     // The licence sits at the repository root, not under data/ as the other eqbench3 files.
     {"eqbench3/LICENSE", eqbench3, "LICENSE", "6406f413f884ffcd5de6c28d77ccc44b62764a6f5fb912de93dee1f0bb2439be"},
+    {"eqbench3/canonical_leaderboard_elo_results.json.gz", eqbench3_first,
+     "data/canonical_leaderboard_elo_results.json.gz",
+     "7857810c465a57e9ad1b799c7152b29e29a9d5adbe61bdacae3d29ca909ace2e"},
     {"eqbench3/debrief_prompt.txt", eqbench3, "data/debrief_prompt.txt",
      "5f63279c27e444b7f8b154a190f9ce10a79d4d9cebb556fae97c70346f52c6fa"},
     {"eqbench3/pairwise_prompt_eqbench3.txt", eqbench3, "data/pairwise_prompt_eqbench3.txt",

@@ -13,7 +13,8 @@ namespace eqb {
 struct dataset_upstream {
     std::string_view owner;
     std::string_view repo;
-    std::string_view commit;  // 40 hex digits
+    std::string_view commit;   // 40 hex digits
+    std::string_view licence;  // as the repository states it; empty: it states none
 };
 
 // One fetchable file.

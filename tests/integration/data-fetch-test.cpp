@@ -65,7 +65,7 @@ class mirror_server {
         for (const auto& name : {good_v1, good_spaced, good_jp}) {
             content_[mirror_path(registry_file(name))] = shared_bytes(name);
         }
-        for (const auto* file : eqb::dataset_select({"eqbench3/"}).files) {
+        for (const auto* file : eqb::dataset_select({"eqbench3/", "creative-writing-v3/"}).files) {
             content_[mirror_path(*file)] = shared_bytes(std::string(file->name));
         }
         content_[mirror_path(registry_file(wrong_body))] = "this is not the ChatML template\n";
@@ -334,11 +334,19 @@ TEST_F(data_fetch_test, a_prefix_selects_a_folder_of_files) {
     const auto run = fetch({"eqbench3/"});
     EXPECT_EQ(run.exit_code, 0) << run.output;
     const auto files = eqb::dataset_select({"eqbench3/"}).files;
-    ASSERT_EQ(files.size(), 13U);
+    ASSERT_EQ(files.size(), 14U);
     for (const auto* file : files) {
         EXPECT_EQ(local_hash(std::string(file->name)), file->sha256) << file->name;
     }
-    EXPECT_TRUE(contains(run.output, "data fetch: 13 downloaded, 0 cached, 0 failed")) << run.output;
+    EXPECT_TRUE(contains(run.output, "data fetch: 14 downloaded, 0 cached, 0 failed")) << run.output;
+    EXPECT_FALSE(contains(run.output, "states no licence")) << run.output;
+}
+
+TEST_F(data_fetch_test, files_without_a_stated_licence_say_so) {
+    const auto run = fetch({"creative-writing-v3/"});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_TRUE(contains(run.output, "data fetch: 5 downloaded, 0 cached, 0 failed")) << run.output;
+    EXPECT_TRUE(contains(run.output, "note: creative-writing-bench states no licence")) << run.output;
 }
 
 TEST_F(data_fetch_test, the_mirror_may_come_before_the_command_or_from_the_environment) {

@@ -101,6 +101,19 @@ TEST(data_registry_test, the_sources_are_the_pinned_commits) {
     ASSERT_NE(rubric, nullptr);
     EXPECT_EQ(rubric->upstream.repo, "eqbench3");
     EXPECT_EQ(rubric->path, "data/rubric_scoring_prompt.txt");
+    EXPECT_EQ(rubric->upstream.licence, "MIT");
+    // The first published Elo file, pinned at its own commit.
+    const auto* elo = eqb::dataset_find("eqbench3/canonical_leaderboard_elo_results.json.gz");
+    ASSERT_NE(elo, nullptr);
+    EXPECT_EQ(elo->upstream.commit, "8c3a1255591c55246e8e667e1e62b0eb639f42c3");
+    EXPECT_EQ(elo->path, "data/canonical_leaderboard_elo_results.json.gz");
+    const auto cw3 = eqb::dataset_select({"creative-writing-v3/"}).files;
+    ASSERT_EQ(cw3.size(), 5U);
+    for (const auto* file : cw3) {
+        EXPECT_EQ(file->upstream.repo, "creative-writing-bench") << file->name;
+        EXPECT_EQ(file->upstream.commit, "e7ab00917c96aeae577e3eeea15eba882be9d5e0") << file->name;
+        EXPECT_TRUE(file->upstream.licence.empty()) << file->name << ": the repository states no licence";
+    }
 }
 
 TEST(data_registry_test, the_shared_data_folder_verifies_against_the_registry) {
@@ -130,7 +143,7 @@ TEST(data_registry_test, selection_by_name_and_prefix) {
     EXPECT_EQ(v2.files.size(), 4U);  // en, de, ja, jahalf
 
     const auto mixed = eqb::dataset_select({"judgemark_test_set.json", "nope", "eqbench3/", ""});
-    EXPECT_EQ(mixed.files.size(), 14U);
+    EXPECT_EQ(mixed.files.size(), 15U);
     EXPECT_EQ(mixed.unknown, (std::vector<std::string>{"nope", ""}));
     // Registry order, whatever order the names came in.
     for (std::size_t i = 1; i < mixed.files.size(); ++i) {
