@@ -8,6 +8,7 @@ find_package(CLI11 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)  # gzip: the EQ-Bench 3 leaderboard archives
 find_package(Boost 1.74 REQUIRED)  # header-only: Boost.Math (Student t quantile)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
