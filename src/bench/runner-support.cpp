@@ -10,16 +10,6 @@ double now_s() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string redact(std::string text, const std::string& secret) {
-    if (secret.empty()) {
-        return text;
-    }
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-        text.replace(at, secret.size(), "[REDACTED]");
-    }
-    return text;
-}
-
 exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t run_id, int iteration,
                                       const std::string& item_id, int attempt_number, const std::string& role,
                                       const std::string& request_json) {
@@ -31,10 +21,11 @@ exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t
     ex.attempt = attempt_number;
     ex.role = role;
     ex.endpoint = report.client->endpoint().base_url;
-    ex.request_json = request_json;
+    // The body as the client sent it; a client that sent nothing has only the runner's view.
+    ex.request_json = r.request_body.empty() ? request_json : r.request_body;
     ex.status = transport_status_name(r.status);
     ex.http_status = r.http_status;
-    ex.response_body = redact(r.raw_body, report.client->endpoint().api_key);
+    ex.response_body = r.raw_body;  // the client redacted a key a failed response echoed
     ex.content = r.status == transport_status::OK ? r.content : std::string();
     ex.latency_s = r.latency_s;
     ex.input_tokens = r.usage.input_tokens;

@@ -26,12 +26,9 @@ std::optional<error> error_of(const result<T>& r) {
     return r ? std::nullopt : std::optional<error>(r.err());
 }
 
-// The text with every occurrence of `secret` replaced: servers may echo a key
-// back (a 401 body), and nothing eqbench writes may contain one.
-std::string redact(std::string text, const std::string& secret);
-
-// The exchange record of one transport attempt (the response body with the
-// endpoint's key redacted; the content only when OK); created_at is now.
+// The exchange record of one transport attempt: the request body as sent, the
+// response body as received (a failed one with the key redacted by the client),
+// the content verbatim and only when OK; created_at is now.
 exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t run_id, int iteration,
                                       const std::string& item_id, int attempt_number, const std::string& role,
                                       const std::string& request_json);

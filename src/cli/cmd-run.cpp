@@ -21,6 +21,7 @@
 #include "config/config.hpp"
 #include "config/plan.hpp"
 #include "core/python-float.hpp"
+#include "core/secret.hpp"
 #include "core/text.hpp"
 #include "data/data-dir.hpp"
 #include "data/questions.hpp"
@@ -171,7 +172,7 @@ run_plan plan_from_flags(const run_options& opts, const std::filesystem::path& d
     e.timeout_s = opts.timeout;
     std::error_code ec;
     e.model_is_local = std::filesystem::exists(opts.model, ec);
-    e.endpoint = opts.base_urls.empty() ? endpoint_default_base_url(*engine, opts.engine) : opts.base_urls.front();
+    e.endpoint = opts.base_urls.empty() ? endpoint_default_base_url(*engine) : opts.base_urls.front();
     const std::string key_env = opts.api_key_env.empty() ? engine_api_key_env(opts.engine) : opts.api_key_env;
     if (const char* v = std::getenv(key_env.c_str()); v != nullptr && *v != '\0') {
         e.api_key = v;
@@ -242,6 +243,7 @@ class batch_runner {
     // Runs every entry in order; returns the worst end.
     run_end run_all() {
         const auto started = std::chrono::steady_clock::now();
+        short_keys_note();
         const hf_cache_state cache = cache_state_before();
         int failed = 0;
         for (std::size_t i = 0; i < plan_.runs.size(); ++i) {
@@ -280,6 +282,23 @@ class batch_runner {
 
   private:
     using hf_cache_state = std::map<std::string, bool>;  // model -> its cache folder existed before the batch
+
+    // Once per key source: a key too short to redact (a local server's placeholder).
+    void short_keys_note() const {
+        std::set<std::string> told;
+        const auto note = [&told](const std::string& key, const std::string& source) {
+            const std::string line = secret_short_key_note(key, source.empty() ? "the command line" : source);
+            if (!line.empty() && told.insert(source).second) {
+                fmt::print(stderr, "eqbench: {}\n", line);
+            }
+        };
+        for (const auto& e : plan_.runs) {
+            note(e.api_key, e.api_key_source);
+        }
+        if (plan_.judge) {
+            note(plan_.judge->api_key, plan_.judge->api_key_source);
+        }
+    }
 
     hf_cache_state cache_state_before() const {
         hf_cache_state state;
@@ -331,7 +350,9 @@ class batch_runner {
         s.quantization = e.quantization;
         s.ooba_params = e.ooba_params_key;
         s.download_filters = config_filters_string(e.include_patterns, e.exclude_patterns);
-        s.local_engine = e.client == "llama.cpp" || e.client == "ooba" || e.engine == "transformers";
+        // The reference's min_p 0.1 (and, for Creative Writing, temperature 1.0) go
+        // with the engines that sample with min_p: transformers and ooba, not llama.cpp.
+        s.local_engine = e.client == "ooba" || e.engine == "transformers";
         s.iterations = e.iterations;
         s.revise = opts_.revise;
         s.v1 = opts_.v1;

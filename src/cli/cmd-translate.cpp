@@ -96,7 +96,7 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
     std::vector<std::unique_ptr<chat_client>> clients;
     std::vector<std::string> urls = opts.base_urls;
     if (urls.empty()) {
-        urls.push_back(endpoint_default_base_url(*engine, opts.engine));
+        urls.push_back(endpoint_default_base_url(*engine));
     }
     for (const auto& url : urls) {
         endpoint_config cfg;

@@ -7,34 +7,19 @@
 #include "client/http-transport.hpp"
 #include "client/instruction-template.hpp"
 #include "client/wire-format.hpp"
+#include "core/secret.hpp"
 
 namespace eqb {
 
 namespace {
 
 constexpr std::size_t error_body_excerpt_chars = 300;
-constexpr const char* redacted_marker = "[REDACTED]";
-
-std::string replace_all(const std::string& text, const std::string& from, const std::string& to) {
-    if (from.empty()) {
-        return text;
-    }
-    std::string out;
-    std::size_t start = 0;
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, start)) {
-        out.append(text, start, at - start);
-        out += to;
-        start = at + from.size();
-    }
-    out.append(text, start, std::string::npos);
-    return out;
-}
-
-// Servers echo rejected keys in error bodies; nothing stored or shown may hold ours.
+// A server may echo a rejected key in its error; answers (data) are never touched.
 void redact(chat_response& response, const std::string& api_key) {
-    response.error = replace_all(response.error, api_key, redacted_marker);
-    response.raw_body = replace_all(response.raw_body, api_key, redacted_marker);
-    response.content = replace_all(response.content, api_key, redacted_marker);
+    response.error = secret_redact(response.error, api_key);
+    if (response.status != transport_status::OK) {
+        response.raw_body = secret_redact(response.raw_body, api_key);
+    }
 }
 
 std::string body_excerpt(const std::string& body) {
@@ -61,6 +46,7 @@ class http_chat_client final : public chat_client {
         post.url = wire->url;
         post.headers = std::move(wire->headers);
         post.body = std::move(wire->body);
+        response.request_body = post.body;
         post.timeout_s = config_.timeout_s;
         post.connect_timeout_s = config_.connect_timeout_s;
 
@@ -105,7 +91,7 @@ std::optional<engine_kind> engine_kind_from_string(const std::string& name) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const std::pair<const char*, engine_kind> names[] = {
         {"openai", engine_kind::OPENAI},
-        {"mistralai", engine_kind::OPENAI},
+        {"mistralai", engine_kind::MISTRAL},
         {"openai-completions", engine_kind::OPENAI_COMPLETIONS},
         {"anthropic", engine_kind::ANTHROPIC},
         {"gemini", engine_kind::GEMINI},
@@ -134,15 +120,19 @@ const char* engine_kind_name(engine_kind kind) {
             return "llama.cpp";
         case engine_kind::OOBA:
             return "ooba";
+        case engine_kind::MISTRAL:
+            return "mistralai";
     }
     return "unknown";
 }
 
-std::string endpoint_default_base_url(engine_kind kind, const std::string& reference_engine_name) {
+std::string endpoint_default_base_url(engine_kind kind) {
     switch (kind) {
         case engine_kind::OPENAI:
         case engine_kind::OPENAI_COMPLETIONS:
-            return reference_engine_name == "mistralai" ? "https://api.mistral.ai/v1" : "https://api.openai.com/v1";
+            return "https://api.openai.com/v1";
+        case engine_kind::MISTRAL:
+            return "https://api.mistral.ai/v1";
         case engine_kind::ANTHROPIC:
             return "https://api.anthropic.com";
         case engine_kind::GEMINI:
@@ -192,11 +182,47 @@ std::string engine_api_key_env(const std::string& engine_name) {
     return "OPENAI_API_KEY";
 }
 
-result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config) {
+bool openai_completion_model(const std::string& model) {
+    static constexpr std::string_view models[] = {
+        "text-davinci-003",
+        "text-davinci-002",
+        "text-davinci-001",
+        "text-curie-001",
+        "text-babbage-001",
+        "text-ada-001",
+        "davinci-instruct-beta",
+        "davinci",
+        "curie-instruct-beta",
+        "curie",
+        "babbage",
+        "ada",
+        "gpt-3.5-turbo-instruct-0914",
+        "gpt-3.5-turbo-instruct",
+        "babbage-002",
+        "davinci-002",
+    };
+    return std::find(std::begin(models), std::end(models), model) != std::end(models);
+}
+
+endpoint_config endpoint_resolve(const endpoint_config& config) {
     endpoint_config resolved = config;
     if (resolved.base_url.empty()) {
-        resolved.base_url = endpoint_default_base_url(resolved.engine, "");
+        resolved.base_url = endpoint_default_base_url(resolved.engine);
     }
+    if (resolved.engine == engine_kind::OPENAI && openai_completion_model(resolved.model)) {
+        std::string base = resolved.base_url;
+        while (!base.empty() && base.back() == '/') {
+            base.pop_back();
+        }
+        if (base == "https://api.openai.com/v1") {
+            resolved.engine = engine_kind::OPENAI_COMPLETIONS;
+        }
+    }
+    return resolved;
+}
+
+result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config) {
+    endpoint_config resolved = endpoint_resolve(config);
     if (!(resolved.timeout_s > 0.0) || !(resolved.connect_timeout_s > 0.0)) {
         return error{"endpoint " + resolved.base_url + ": timeouts must be positive"};
     }

@@ -19,23 +19,22 @@ enum class engine_kind {
     GEMINI,              // Google Gemini generateContent
     LLAMA_CPP,           // llama.cpp server /completion with a prompt built from an instruction template
     OOBA,                // text-generation-webui: OpenAI-compatible chat, mode instruct
+    MISTRAL,             // Mistral's chat completions API (the reference's "mistralai": stream false)
 };
 
 // Parses "openai", "openai-completions", "anthropic", "gemini", "llama.cpp",
-// "ooba" (any case), and the reference's aliases ("mistralai" -> OPENAI); nullopt
-// otherwise (e.g. "transformers": eqbench never runs a model itself).
+// "ooba", "mistralai" (any case); nullopt otherwise (e.g. "transformers":
+// eqbench never runs a model itself).
 std::optional<engine_kind> engine_kind_from_string(const std::string& name);
 // The canonical name of `kind` ("openai", "openai-completions", "anthropic",
-// "gemini", "llama.cpp", "ooba"); a static string.
+// "gemini", "llama.cpp", "ooba", "mistralai"); a static string.
 const char* engine_kind_name(engine_kind kind);
 
 // The base URL used when the user gives none: "https://api.openai.com/v1" for
-// OPENAI and OPENAI_COMPLETIONS ("https://api.mistral.ai/v1" when
-// `reference_engine_name` is "mistralai"), "https://api.anthropic.com",
-// "https://generativelanguage.googleapis.com/v1beta", "http://127.0.0.1:8080"
-// (LLAMA_CPP) and "http://127.0.0.1:5000" (OOBA). chat_client_create applies it
-// with an empty name, so a Mistral endpoint needs it applied by the caller.
-std::string endpoint_default_base_url(engine_kind kind, const std::string& reference_engine_name);
+// OPENAI and OPENAI_COMPLETIONS, "https://api.mistral.ai/v1" (MISTRAL),
+// "https://api.anthropic.com", "https://generativelanguage.googleapis.com/v1beta",
+// "http://127.0.0.1:8080" (LLAMA_CPP) and "http://127.0.0.1:5000" (OOBA).
+std::string endpoint_default_base_url(engine_kind kind);
 
 // The environment variable that holds the key for an engine named as the user
 // names it: ANTHROPIC_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY ("mistralai"),
@@ -51,7 +50,7 @@ struct chat_request {
     std::vector<chat_message> messages;
     double temperature = 0.01;
     int max_tokens = 60;
-    std::optional<double> min_p;  // sent only when set (local engines)
+    std::optional<double> min_p;  // sent only when set, where the engine takes it (OOBA: 0.1 when unset)
     std::string extra_body_json;  // a JSON object merged into the request body; may be empty
 };
 
@@ -80,8 +79,9 @@ struct token_usage {
 struct chat_response {
     transport_status status = transport_status::OK;
     int http_status = 0;
-    std::string content;   // the model's text (OK only)
-    std::string raw_body;  // the response body as received (stored; never contains our key)
+    std::string content;       // the model's text exactly as received (OK only; never rewritten)
+    std::string raw_body;      // the response body as received (a failed one with our key redacted)
+    std::string request_body;  // the JSON body as sent (keys travel in headers, never here)
     token_usage usage;
     std::optional<double> retry_after_s;
     std::string error;  // human-readable reason when not OK; never contains the API key
@@ -113,8 +113,17 @@ class chat_client {
     virtual const endpoint_config& endpoint() const = 0;
 };
 
-// Creates the client for `config.engine`, defaulting an empty base_url; errors on
-// LLAMA_CPP without a template, or with an unreadable or Jinja-only one.
+// True for the models the reference sends to /v1/completions with the raw
+// prompt when the base URL is OpenAI's (its OPENAI_COMPLETION_MODELS list).
+bool openai_completion_model(const std::string& model);
+
+// The endpoint as a client uses it: an empty base_url defaulted, and an OPENAI
+// endpoint on https://api.openai.com/v1 with an openai_completion_model made
+// OPENAI_COMPLETIONS, as in the reference.
+endpoint_config endpoint_resolve(const endpoint_config& config);
+
+// Creates the client for endpoint_resolve(config); errors on LLAMA_CPP without
+// a template, or with an unreadable or Jinja-only one.
 result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config);
 
 }  // namespace eqb

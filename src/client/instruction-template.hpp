@@ -12,8 +12,10 @@
 
 namespace eqb {
 
-// The reference's system message for a template whose own is missing or blank.
-constexpr const char* instruction_template_default_system_message = "You are an expert in emotional analysis.";
+// The reference's system message for a template whose own is missing or blank:
+// empty since v2.4 (generate_prompt_from_template; the older "You are an expert
+// in emotional analysis." was removed in June 2024).
+constexpr const char* instruction_template_default_system_message = "";
 
 // One template, with every literal backslash-n already turned into a newline
 // (as the reference's parse_yaml does for all string values).

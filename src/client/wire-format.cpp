@@ -221,32 +221,56 @@ wire_answer llama_cpp_parse(const json& root, const std::string& body) {
     return answer_from(content->get<std::string>(), tokens, "the response has no text");
 }
 
-json chat_messages(const std::vector<chat_message>& messages) {
-    json out = json::array();
+using ordered = nlohmann::ordered_json;
+
+ordered chat_messages(const std::vector<chat_message>& messages) {
+    ordered out = ordered::array();
     for (const auto& message : messages) {
         out.push_back({{"role", message.role}, {"content", message.content}});
     }
     return out;
 }
 
-json body_build(const endpoint_config& config, const instruction_template* tmpl, const chat_request& request) {
-    json body = json::object();
+// The reference's text-generation-webui request always carries min_p 0.1
+// (run_ooba_query); a request that sets its own wins.
+constexpr double ooba_reference_min_p = 0.1;
+
+// The safety settings the reference's Gemini engine sends: nothing blocked.
+constexpr const char* gemini_harm_categories[] = {"HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH",
+                                                  "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_DANGEROUS_CONTENT"};
+
+// Each body has the reference's fields in the order its client library sends
+// them (run_query.py at v2.4; docs/request-fidelity.md lists every deviation).
+ordered body_build(const endpoint_config& config, const instruction_template* tmpl, const chat_request& request) {
+    ordered body = ordered::object();
     switch (config.engine) {
         case engine_kind::OPENAI:
-        case engine_kind::OOBA:
+            // openai-python: chat.completions.create(model, temperature, max_tokens, messages).
+            body["messages"] = chat_messages(request.messages);
+            body["model"] = config.model;
+            body["max_tokens"] = request.max_tokens;
+            body["temperature"] = request.temperature;
+            if (request.min_p) {
+                body["min_p"] = *request.min_p;
+            }
+            break;
+        case engine_kind::MISTRAL:
+            // run_mistral_query posts this dict as it is written.
             body["model"] = config.model;
             body["messages"] = chat_messages(request.messages);
             body["temperature"] = request.temperature;
             body["max_tokens"] = request.max_tokens;
-            if (request.min_p) {
-                body["min_p"] = *request.min_p;
-            }
-            if (config.engine == engine_kind::OOBA) {
-                body["mode"] = "instruct";
-                if (!config.instruction_template_path.empty()) {
-                    body["instruction_template"] = config.instruction_template_path;
-                }
-            }
+            body["stream"] = false;
+            break;
+        case engine_kind::OOBA:
+            // run_ooba_query: instruct mode with the template's name, and user_bio "" (an ooba workaround).
+            body["mode"] = "instruct";
+            body["messages"] = chat_messages(request.messages);
+            body["instruction_template"] = config.instruction_template_path;
+            body["max_tokens"] = request.max_tokens;
+            body["temperature"] = request.temperature;
+            body["min_p"] = request.min_p.value_or(ooba_reference_min_p);
+            body["user_bio"] = "";
             break;
         case engine_kind::OPENAI_COMPLETIONS:
             // With a template (the transformers engine served by vLLM), the prompt is
@@ -254,47 +278,55 @@ json body_build(const endpoint_config& config, const instruction_template* tmpl,
             body["model"] = config.model;
             body["prompt"] =
                 tmpl != nullptr ? instruction_template_render(*tmpl, request.messages) : joined(request.messages, "");
-            body["temperature"] = request.temperature;
             body["max_tokens"] = request.max_tokens;
+            body["temperature"] = request.temperature;
             if (request.min_p) {
                 body["min_p"] = *request.min_p;
             }
             break;
         case engine_kind::ANTHROPIC: {
-            // min_p is not part of the Messages API, which rejects unknown fields.
-            body["model"] = config.model;
-            const std::string system = joined(request.messages, "system");
-            if (!system.empty()) {
-                body["system"] = system;
-            }
-            json messages = json::array();
+            // anthropic-python: messages.create(model, max_tokens, temperature, system="",
+            // messages, stream=False). min_p is not part of the Messages API.
+            body["max_tokens"] = request.max_tokens;
+            ordered messages = ordered::array();
             for (const auto& message : request.messages) {
                 if (message.role != "system") {
                     messages.push_back({{"role", message.role}, {"content", message.content}});
                 }
             }
             body["messages"] = std::move(messages);
+            body["model"] = config.model;
+            body["stream"] = false;
+            body["system"] = joined(request.messages, "system");
             body["temperature"] = request.temperature;
-            body["max_tokens"] = request.max_tokens;
             break;
         }
         case engine_kind::GEMINI: {
-            json contents = json::array();
+            // google-generativeai: generate_content(prompt, GenerationConfig(candidate_count=1,
+            // max_output_tokens, temperature), safety_settings=BLOCK_NONE x 4).
+            ordered contents = ordered::array();
             for (const auto& message : request.messages) {
                 if (message.role != "system") {
                     const char* role = message.role == "assistant" ? "model" : "user";
-                    contents.push_back({{"role", role}, {"parts", json::array({{{"text", message.content}}})}});
+                    contents.push_back({{"parts", ordered::array({{{"text", message.content}}})}, {"role", role}});
                 }
             }
             body["contents"] = std::move(contents);
             const std::string system = joined(request.messages, "system");
             if (!system.empty()) {
-                body["systemInstruction"] = {{"parts", json::array({{{"text", system}}})}};
+                body["systemInstruction"] = {{"parts", ordered::array({{{"text", system}}})}};
             }
-            body["generationConfig"] = {{"temperature", request.temperature}, {"maxOutputTokens", request.max_tokens}};
+            body["generationConfig"] = {
+                {"candidateCount", 1}, {"maxOutputTokens", request.max_tokens}, {"temperature", request.temperature}};
+            ordered safety = ordered::array();
+            for (const char* category : gemini_harm_categories) {
+                safety.push_back({{"category", category}, {"threshold", "BLOCK_NONE"}});
+            }
+            body["safetySettings"] = std::move(safety);
             break;
         }
         case engine_kind::LLAMA_CPP:
+            // run_llamacpp_query: prompt, n_predict, temperature and nothing else.
             body["prompt"] =
                 tmpl != nullptr ? instruction_template_render(*tmpl, request.messages) : joined(request.messages, "");
             body["n_predict"] = request.max_tokens;
@@ -302,7 +334,6 @@ json body_build(const endpoint_config& config, const instruction_template* tmpl,
             if (request.min_p) {
                 body["min_p"] = *request.min_p;
             }
-            body["cache_prompt"] = true;
             break;
     }
     return body;
@@ -314,6 +345,7 @@ std::string wire_url(const endpoint_config& config) {
     const std::string base = base_without_slash(config.base_url);
     switch (config.engine) {
         case engine_kind::OPENAI:
+        case engine_kind::MISTRAL:
             return base + "/chat/completions";
         case engine_kind::OPENAI_COMPLETIONS:
             return base + "/completions";
@@ -336,9 +368,9 @@ std::string wire_url(const endpoint_config& config) {
 
 result<wire_request> wire_request_build(const endpoint_config& config, const instruction_template* tmpl,
                                         const chat_request& request) {
-    json body = body_build(config, tmpl, request);
+    ordered body = body_build(config, tmpl, request);
     if (!request.extra_body_json.empty()) {
-        json extra = json::parse(request.extra_body_json, nullptr, false);
+        ordered extra = ordered::parse(request.extra_body_json, nullptr, false);
         if (extra.is_discarded() || !extra.is_object()) {
             return error{"extra_body_json is not a JSON object"};
         }
@@ -368,7 +400,7 @@ result<wire_request> wire_request_build(const endpoint_config& config, const ins
     if (config.engine == engine_kind::ANTHROPIC) {
         out.headers.push_back(std::string("anthropic-version: ") + anthropic_version);
     }
-    out.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    out.body = body.dump(-1, ' ', false, ordered::error_handler_t::replace);
     return out;
 }
 
@@ -383,6 +415,7 @@ wire_answer wire_answer_parse(engine_kind engine, const std::string& body) {
     switch (engine) {
         case engine_kind::OPENAI:
         case engine_kind::OOBA:
+        case engine_kind::MISTRAL:
             return openai_chat_parse(root, body);
         case engine_kind::OPENAI_COMPLETIONS:
             return openai_completions_parse(root, body);

@@ -218,7 +218,7 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
                 config.openai_compatible_url.empty() ? "https://api.openai.com/v1/" : config.openai_compatible_url;
             key_for(e, config.openai_api_key, "[OpenAI] api_key", {"OPENAI_API_KEY"});
         } else if (e.engine == "mistralai") {
-            e.client = "openai";
+            e.client = "mistralai";
             e.endpoint = "https://api.mistral.ai/v1";
             key_for(e, config.mistral_api_key, "[Mistral] api_key", {"MISTRAL_API_KEY"});
         } else if (e.engine == "anthropic") {
@@ -385,7 +385,7 @@ std::optional<judge_plan> plan_judge(const reference_config& config, const plan_
         j.endpoint = url.empty() ? "https://api.openai.com/v1" : url;
         key_vars = {"OPENAI_API_KEY"};
     } else if (j.engine == "mistralai") {
-        j.client = "openai";
+        j.client = "mistralai";
         j.endpoint = url.empty() ? "https://api.mistral.ai/v1" : url;
         key_vars = {"MISTRAL_API_KEY"};
     } else if (j.engine == "anthropic") {

@@ -19,8 +19,10 @@ double retry_delay_s(const retry_policy& policy, int retry, const chat_response&
 }
 
 bool transport_retryable(transport_status status) {
+    // An empty answer is the model's answer: the benchmark's answer policy decides
+    // (the reference counts it as a failed try).
     return status != transport_status::OK && status != transport_status::CLIENT_ERROR &&
-           status != transport_status::CANCELLED;
+           status != transport_status::CANCELLED && status != transport_status::EMPTY_CONTENT;
 }
 
 endpoint_pool::endpoint_pool(std::vector<std::unique_ptr<chat_client>> clients, int concurrency)

@@ -26,7 +26,8 @@ struct retry_policy {
 // Retry-After when given (capped), else exponential backoff with full jitter.
 double retry_delay_s(const retry_policy& policy, int retry, const chat_response& response, std::mt19937_64& rng);
 
-// True for outcomes worth retrying (everything but OK, CLIENT_ERROR, CANCELLED).
+// True for outcomes worth retrying (everything but OK, CLIENT_ERROR, CANCELLED
+// and EMPTY_CONTENT, which is an answer for the benchmark to judge).
 bool transport_retryable(transport_status status);
 
 // Endpoints of one run with their concurrency limits. acquire() blocks until

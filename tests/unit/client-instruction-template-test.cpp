@@ -30,9 +30,9 @@ TEST(instruction_template, renders_shipped_templates_for_one_user_message) {
          "Below is an instruction that describes a task. Write a response that appropriately completes the "
          "request.\n\n### Instruction:\nHow do they feel?\n\n### Response:\n"},
         // Unquoted turn_template: the literal \n are turned into newlines; no
-        // system_message, so the reference default is used.
+        // system_message, so the reference's default, empty since v2.4, is used.
         {"ChatML",
-         "<|im_start|>system\nYou are an expert in emotional analysis.<|im_end|>\n<|im_start|>user\nHow do they "
+         "<|im_start|>system\n<|im_end|>\n<|im_start|>user\nHow do they "
          "feel?<|im_end|>\n<|im_start|>assistant\n"},
         {"Llama-v2", "[INST] <<SYS>>\nAnswer the questions.\n<</SYS>>\n\nHow do they feel? [/INST] "},
         {"Vicuna-v1.1",

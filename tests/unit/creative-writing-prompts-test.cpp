@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <vector>
 
 #include "bench/creative-writing/prompts.hpp"
 #include "tests/support/process.hpp"
@@ -67,40 +68,106 @@ TEST(creative_writing_prompts, python_literals_read_as_json) {
     EXPECT_FALSE(eqb::python_literal_to_json("[1, 2"));
 }
 
-TEST(creative_writing_prompts, the_judge_prompt_matches_an_independent_rendering_of_the_template) {
+// The reference's create_judging_prompt, written independently: each
+// placeholder of the raw template file replaced once, where its
+// `writing_prompt` is everything the model under test received (the test
+// template's opening line, then the seeded prompt).
+std::string reference_judge_prompt(const std::string& writing_prompt, const eqb::writing_prompt& item,
+                                   const std::string& response) {
+    std::string want = eqb::test::read_file(eqb::test::data_dir() / "prompts" / "creative_writing_judge_v2.txt");
+    std::string criteria;
+    for (const auto& c : item.criteria) {
+        criteria += (criteria.empty() ? "" : "\n") + c;
+    }
+    const std::vector<std::pair<std::string, std::string>> values = {
+        {"{writing_prompt}", writing_prompt},
+        {"{reference_output}", item.reference_output},
+        {"{test_model_response}", response},
+        {"{prefix_text}", "Now, rate the supplied model output on the following criteria:"},
+        {"{criteria}", criteria}};
+    // Each placeholder once in the raw template; replaced by position from the
+    // last one back, so substituted text is never scanned again.
+    std::vector<std::pair<std::size_t, std::size_t>> at;  // position, value index
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto pos = want.find(values[i].first);
+        EXPECT_NE(pos, std::string::npos) << values[i].first;
+        EXPECT_EQ(want.find(values[i].first, pos + 1), std::string::npos) << values[i].first << " appears twice";
+        at.emplace_back(pos, i);
+    }
+    std::sort(at.rbegin(), at.rend());
+    for (const auto& [pos, i] : at) {
+        want.replace(pos, values[i].first.size(), values[i].second);
+    }
+    return want;
+}
+
+// The opening the reference puts before every writing prompt, read from the test template.
+std::string reference_writing_prompt_opening() {
+    const std::string test_template =
+        eqb::test::read_file(eqb::test::data_dir() / "prompts" / "creative_writing_test_v2.txt");
+    const auto at = test_template.find("{writing_prompt}");
+    EXPECT_EQ(at + std::string("{writing_prompt}").size(), test_template.size());
+    EXPECT_TRUE(test_template.substr(0, at).ends_with(".\n\n"));
+    return test_template.substr(0, at);
+}
+
+TEST(creative_writing_prompts, every_judge_prompt_matches_the_references_rendering) {
+    if (!std::filesystem::exists(eqb::test::data_dir() / "prompts" / "creative_writing_judge_v2.txt")) {
+        GTEST_SKIP() << "needs " << eqb::test::data_dir() / "prompts";
+    }
     const auto templates = eqb::creative_writing_templates_load(eqb::test::data_dir(), "");
     ASSERT_TRUE(templates) << templates.err().message;
     EXPECT_NE(templates->judge_source.find("creative_writing_judge_v2.txt"), std::string::npos);
     const auto set = eqb::writing_prompts_load(eqb::test::data_dir() / "creative_writing_prompts_v2.2.json");
     ASSERT_TRUE(set);
-    const auto& item = set->prompts.at(3);
-    const std::string seeded = eqb::writing_prompt_for_iteration(item, 2);
-    const std::string response = "The piece under test. {not a placeholder}";
-    const std::string got =
-        eqb::creative_writing_judge_prompt(*templates, seeded, item.reference_output, response, item.criteria);
-    // Independent: replace each placeholder in the raw template file, response last.
-    std::string want = eqb::test::read_file(eqb::test::data_dir() / "prompts" / "creative_writing_judge_v2.txt");
-    const auto replace = [&want](const std::string& from, const std::string& to) {
-        const auto at = want.find(from);
-        ASSERT_NE(at, std::string::npos) << from;
-        want.replace(at, from.size(), to);
-        EXPECT_EQ(want.find(from, at + to.size()), std::string::npos) << from << " appears twice";
-    };
-    std::string criteria;
-    for (const auto& c : item.criteria) {
-        criteria += (criteria.empty() ? "" : "\n") + c;
+    ASSERT_EQ(set->prompts.size(), 24U);
+    const std::string opening = reference_writing_prompt_opening();
+    int identical = 0;
+    for (int iteration = 1; iteration <= 3; ++iteration) {
+        for (const auto& item : set->prompts) {
+            SCOPED_TRACE("prompt " + item.id + ", iteration " + std::to_string(iteration));
+            const std::string seeded = eqb::writing_prompt_for_iteration(item, iteration);
+            const std::string response = "The piece under test. {not a placeholder} {writing_prompt}";
+            const std::string got =
+                eqb::creative_writing_judge_prompt(*templates, seeded, item.reference_output, response, item.criteria);
+            const std::string want = reference_judge_prompt(opening + seeded, item, response);
+            EXPECT_EQ(got, want);
+            identical += got == want ? 1 : 0;
+            EXPECT_EQ(eqb::creative_writing_test_prompt(*templates, seeded), opening + seeded);
+        }
     }
-    replace("{criteria}", criteria);
-    replace("{prefix_text}", "Now, rate the supplied model output on the following criteria:");
-    replace("{writing_prompt}", seeded);
-    replace("{reference_output}", item.reference_output);
-    replace("{test_model_response}", response);
-    EXPECT_EQ(got, want);
+    EXPECT_EQ(identical, 72);
+}
 
-    const std::string test_prompt = eqb::creative_writing_test_prompt(*templates, seeded);
-    std::string want_test = eqb::test::read_file(eqb::test::data_dir() / "prompts" / "creative_writing_test_v2.txt");
-    want_test.replace(want_test.find("{writing_prompt}"), 16, seeded);
-    EXPECT_EQ(test_prompt, want_test);
+TEST(creative_writing_prompts, every_judgemark_judge_prompt_matches_the_references_rendering) {
+    const auto test_set_path = eqb::test::data_dir() / "judgemark_test_set.json";
+    if (!std::filesystem::exists(test_set_path)) {
+        GTEST_SKIP() << "needs " << test_set_path;
+    }
+    const auto templates = eqb::creative_writing_templates_load(eqb::test::data_dir(), "");
+    ASSERT_TRUE(templates) << templates.err().message;
+    const auto set = eqb::writing_prompts_load(eqb::test::data_dir() / "creative_writing_prompts.json");
+    ASSERT_TRUE(set) << set.err().message;
+    const auto test_set = nlohmann::ordered_json::parse(eqb::test::read_file(test_set_path));
+    const std::string opening = reference_writing_prompt_opening();
+    int checked = 0;
+    int identical = 0;
+    for (const auto& [model, answers] : test_set.items()) {
+        for (const auto& [prompt_id, answer] : answers.items()) {
+            const auto item = std::find_if(set->prompts.begin(), set->prompts.end(),
+                                           [&](const eqb::writing_prompt& p) { return p.id == prompt_id; });
+            ASSERT_NE(item, set->prompts.end()) << prompt_id;
+            // Judgemark judges iteration 1: seed_modifiers[0].
+            const std::string seeded = eqb::writing_prompt_for_iteration(*item, 1);
+            const std::string text = answer.get<std::string>();
+            const std::string got =
+                eqb::creative_writing_judge_prompt(*templates, seeded, item->reference_output, text, item->criteria);
+            ++checked;
+            identical += got == reference_judge_prompt(opening + seeded, *item, text) ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(checked, 360);
+    EXPECT_EQ(identical, 360);
 }
 
 TEST(creative_writing_prompts, built_in_templates_have_every_placeholder_and_a_judge_prompt_file_overrides) {

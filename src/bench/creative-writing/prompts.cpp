@@ -430,7 +430,7 @@ std::string creative_writing_judge_prompt(const creative_writing_templates& t, c
     for (std::size_t i = 0; i < criteria.size(); ++i) {
         list += (i > 0 ? "\n" : "") + criteria[i];
     }
-    return template_render(t.judge, {{"writing_prompt", seeded_prompt},
+    return template_render(t.judge, {{"writing_prompt", creative_writing_test_prompt(t, seeded_prompt)},
                                      {"reference_output", reference_output},
                                      {"test_model_response", response},
                                      {"prefix_text", creative_writing_criteria_prefix},

@@ -55,8 +55,12 @@ result<creative_writing_templates> creative_writing_templates_load(const std::fi
 // again, so braces in it stay); unknown placeholders are left as they are.
 std::string template_render(std::string_view tmpl, const std::vector<std::pair<std::string, std::string>>& values);
 
-// The test model's prompt and the judge's prompt for one piece.
+// The test model's prompt for one piece: the test template around the seeded
+// writing prompt.
 std::string creative_writing_test_prompt(const creative_writing_templates& t, const std::string& seeded_prompt);
+// The judge's prompt for one piece. Its {writing_prompt} is the whole prompt the
+// model under test received (the test template around the seeded writing
+// prompt), as the reference's create_judging_prompt gets it.
 std::string creative_writing_judge_prompt(const creative_writing_templates& t, const std::string& seeded_prompt,
                                           const std::string& reference_output, const std::string& response,
                                           const std::vector<std::string>& criteria);

@@ -17,6 +17,7 @@
 
 #include "bench/runner-support.hpp"
 #include "core/python-float.hpp"
+#include "core/python-str.hpp"
 #include "core/text.hpp"
 #include "core/unicode.hpp"
 #include "parse/judge-answer.hpp"
@@ -31,14 +32,6 @@ using ojson = nlohmann::ordered_json;
 // reference builds such a variant but never sends it).
 constexpr const char* content_retry_suffix =
     "\n\nKeep it PG-13: leave out language or themes that a content filter would block.";
-
-std::size_t code_points(std::string_view text) {
-    std::size_t n = 0;
-    for (const char c : text) {
-        n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1U : 0U;
-    }
-    return n;
-}
 
 enum class step_end { DONE, INTERRUPTED, UNANSWERED, FATAL };
 
@@ -94,8 +87,7 @@ chat_response send_recorded(shared_state& st, endpoint_pool& pool, const chat_re
             exchange_from_attempt(report, run_id, iteration, item_id, attempt_number, role, request_text);
         if (st.verbose && r.status != transport_status::OK) {
             std::fprintf(stderr, "%s %s (iteration %d): attempt %d: %s %s\n", role, item_id.c_str(), iteration,
-                         report.attempt, transport_status_name(r.status),
-                         redact(r.error, report.client->endpoint().api_key).c_str());
+                         report.attempt, transport_status_name(r.status), r.error.c_str());
         }
         if (auto failed = st.writer.write([&ex](store& db) { return error_of(db.exchange_add(ex)); })) {
             st.fail(*failed);
@@ -105,13 +97,13 @@ chat_response send_recorded(shared_state& st, endpoint_pool& pool, const chat_re
 }
 
 // How a request that did not come back OK ends the step.
-step_end transport_end(shared_state& st, const chat_response& response, const endpoint_pool& pool) {
+step_end transport_end(shared_state& st, const chat_response& response) {
     if (st.stop.load() || response.status == transport_status::CANCELLED) {
         return step_end::INTERRUPTED;
     }
     if (response.status == transport_status::CLIENT_ERROR) {
         st.fail(error{"the server refused the request (HTTP " + std::to_string(response.http_status) +
-                      "): " + redact(response.error, pool.client(0).endpoint().api_key)});
+                      "): " + response.error});
         return step_end::FATAL;
     }
     return step_end::UNANSWERED;
@@ -150,16 +142,19 @@ step_end judge_piece(shared_state& st, endpoint_pool& pool, const judged_run_com
         if (st.failed()) {
             return step_end::FATAL;
         }
-        if (response.status != transport_status::OK) {
-            return transport_end(st, response, pool);
+        const bool empty_answer = response.status == transport_status::EMPTY_CONTENT;
+        if (response.status != transport_status::OK && !empty_answer) {
+            return transport_end(st, response);
         }
-        if (text_strip(response.content).empty()) {
+        // The reference strips the judge's answer and asks again after an empty one.
+        const std::string stripped = python_strip(response.content);
+        if (stripped.empty()) {
             if (++empty >= judge_empty_tries) {
                 break;
             }
             continue;
         }
-        answer = response.content;
+        answer = stripped;
         pairs = creative_writing_judge_parse(answer);
         if (!pairs.empty()) {
             break;
@@ -368,14 +363,15 @@ result<creative_writing_run_outcome> creative_writing_run(const creative_writing
                 if (st.failed()) {
                     return;
                 }
-                if (response.status != transport_status::OK) {
-                    if (transport_end(st, response, test_pool) == step_end::UNANSWERED) {
+                if (response.status != transport_status::OK && response.status != transport_status::EMPTY_CONTENT) {
+                    if (transport_end(st, response) == step_end::UNANSWERED) {
                         st.unanswered.fetch_add(1);
                     }
                     return;
                 }
-                last = response.content;
-                ok = code_points(text_strip(last)) >= creative_writing_min_chars;
+                // The reference strips the piece; an empty or short one is asked again.
+                last = python_strip(response.content);
+                ok = python_len(last) >= creative_writing_min_chars;
                 if (!ok) {
                     st.progress.parse_failures.fetch_add(1);
                     temperature = std::min(temperature + creative_writing_temperature_step, cap);

@@ -56,7 +56,8 @@ struct creative_writing_run_settings {
     std::string quantization;
     std::string ooba_params;
     std::string download_filters;
-    bool local_engine = false;  // temperature 1.0 + min_p 0.1 and a 1.5 cap, as the reference does locally
+    bool local_engine =
+        false;  // temperature 1.0 + min_p 0.1 and a 1.5 cap, as the reference does for transformers and ooba
     int iterations = 1;
     std::vector<std::string> endpoints;
 };

@@ -16,6 +16,7 @@
 #include "bench/runner-support.hpp"
 #include "core/prompt.hpp"
 #include "core/python-float.hpp"
+#include "core/python-str.hpp"
 #include "core/text.hpp"
 #include "report/files.hpp"
 #include "scoring/eq-bench.hpp"
@@ -118,8 +119,7 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
                 exchange_from_attempt(report, ctx.run_id, task.iteration, q.id, attempt_number, "test", body);
             if (settings.verbose && r.status != transport_status::OK) {
                 std::fprintf(stderr, "iteration %d question %s: attempt %d: %s %s\n", task.iteration, q.id.c_str(),
-                             report.attempt, transport_status_name(r.status),
-                             redact(r.error, report.client->endpoint().api_key).c_str());
+                             report.attempt, transport_status_name(r.status), r.error.c_str());
             }
             const auto failed = ctx.writer.write([&ex](store& db) { return error_of(db.exchange_add(ex)); });
             if (failed) {
@@ -131,22 +131,25 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
         if (ctx.failed()) {
             return item_outcome::FATAL;
         }
-        if (response.status != transport_status::OK) {
+        const bool empty_answer = response.status == transport_status::EMPTY_CONTENT;
+        if (response.status != transport_status::OK && !empty_answer) {
             if (ctx.stop.load() || response.status == transport_status::CANCELLED) {
                 return item_outcome::INTERRUPTED;
             }
             if (response.status == transport_status::CLIENT_ERROR) {
                 // A refused request (bad key, unknown model) will not get better: stop the run.
                 ctx.fail(error{"the server refused the request (HTTP " + std::to_string(response.http_status) +
-                               "): " + redact(response.error, ctx.pool.client(0).endpoint().api_key)});
+                               "): " + response.error});
                 return item_outcome::FATAL;
             }
             return item_outcome::UNANSWERED;
         }
         // The response is committed (record ran before send_with_retries returned); now score it.
-        const parsed_answer parsed = ctx.parser.parse(response.content, settings.revise, &expected);
+        // The reference strips every answer and counts an empty one as a failed try.
+        const std::string answer = python_strip(response.content);
+        const parsed_answer parsed = ctx.parser.parse(answer, settings.revise, &expected);
         if (eq_bench_answer_scores(parsed, settings.revise, q.reference)) {
-            success = response.content;
+            success = answer;
             break;
         }
         ctx.progress.parse_failures.fetch_add(1);
@@ -157,9 +160,9 @@ item_outcome process_item(run_context& ctx, const item_task& task, std::mt19937_
         const question_score stored =
             score_eq_bench_question(parsed, settings.revise, q.reference, v2, settings.scorer);
         if (!partial && (stored.first_pass || stored.revised)) {
-            partial = response.content;
+            partial = answer;
         }
-        last = response.content;
+        last = answer;
         ++failures;
         temperature += eq_bench_temperature_step;
     }
@@ -411,8 +414,9 @@ result<eq_bench_run_outcome> eq_bench_run(const eq_bench_run_settings& settings,
         recorded_iteration it;
         it.id = std::to_string(iteration);
         for (const auto& q : questions.questions) {
+            // A question no try could score is not kept, as in the reference's raw_results.
             auto found = final_items.find({iteration, q.id});
-            if (found != final_items.end()) {
+            if (found != final_items.end() && found->second->state != "failed") {
                 it.answers.emplace_back(q.id, found->second->answer);
             }
         }

@@ -35,7 +35,7 @@ struct eq_bench_run_settings {
     std::string quantization;
     std::string ooba_params;
     std::string download_filters;
-    bool local_engine = false;  // sends min_p 0.1, as the reference does for local engines
+    bool local_engine = false;  // sends min_p 0.1, as the reference does for transformers and ooba
     int iterations = 1;
     bool revise = false;
     bool v1 = false;
