@@ -33,7 +33,7 @@ void bm_exchange_add(benchmark::State& state) {
             return;
         }
         eqb::exchange_record ex;
-        ex.run_id = run->id;
+        ex.run_row = run->id;
         ex.item_id = "1";
         ex.role = "test";
         ex.endpoint = "http://127.0.0.1:8080/v1";

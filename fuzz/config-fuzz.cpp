@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "bench/registry.hpp"
 #include "config/config.hpp"
 #include "config/plan.hpp"
 
@@ -14,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<eqb::config_problem> problems;
     const auto config = eqb::config_parse_lenient(text, "fuzz.cfg", "/nonexistent-fuzz-dir", problems);
     eqb::plan_options options;
+    options.known_benchmarks = eqb::benchmark_registry_traits();
     options.env = [](const std::string&) -> std::optional<std::string> { return std::string("fuzz-key"); };
     options.on_path = [](const std::string&) { return false; };
     const auto plan = eqb::plan_build(config, options, problems);

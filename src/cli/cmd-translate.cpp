@@ -4,15 +4,17 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <thread>
 
 #include "bench/translate/translate.hpp"
 #include "cli/commands.hpp"
 #include "client/chat-client.hpp"
+#include "core/secret.hpp"
 #include "lang/language-pack.hpp"
 #include "report/progress.hpp"
+#include "run/engine.hpp"
 
 namespace eqb {
 namespace {
@@ -83,13 +85,14 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
     settings.half = opts.mode == "half";
     settings.model = opts.model;
     settings.tries = opts.tries;
-    settings.overwrite = opts.overwrite;
-    settings.verbose = opts.verbose;
-    settings.retries.max_attempts = opts.retries + 1;
     settings.check_markers = pack.has_value();
     settings.translate_criteria = opts.translate_criteria;
     language_pack empty_pack;
     empty_pack.code = opts.to;
+    auto bench = translate_create(settings, pack ? *pack : empty_pack);
+    if (!bench) {
+        throw fatal_error(bench.err().message);
+    }
 
     const std::string key_env = !opts.api_key_env.empty() ? opts.api_key_env : engine_api_key_env(opts.engine);
     const char* key = std::getenv(key_env.c_str());
@@ -111,6 +114,9 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
         }
         clients.push_back(std::move(*client));
     }
+    if (const std::string note = secret_short_key_note(key != nullptr ? key : "", key_env); !note.empty()) {
+        fmt::print(stderr, "eqbench: {}\n", note);
+    }
     endpoint_pool pool(std::move(clients), opts.concurrency);
     auto db = store::open(opts.results_dir);
     if (!db) {
@@ -118,39 +124,37 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
     }
     std::signal(SIGINT, on_translate_stop);
     std::signal(SIGTERM, on_translate_stop);
-    run_progress progress;
-    result<translate_outcome> outcome = error{""};
-    std::atomic<bool> finished{false};
-    const auto started = std::chrono::steady_clock::now();
-    std::thread runner([&] {
-        outcome = translate_questions(settings, pack ? *pack : empty_pack, pool, **db, progress, g_translate_stop);
-        finished = true;
-    });
+    run_counters counters;
     progress_printer printer(stdout);
+    const auto started = std::chrono::steady_clock::now();
     const auto snapshot = [&] {
         progress_snapshot s;
         s.label = "translate";
-        s.total = progress.total.load();
-        s.done = progress.done.load();
-        s.already_done = progress.already_done.load();
-        s.parse_failures = progress.parse_failures.load();
+        s.total = counters.total.load();
+        s.done = counters.done.load();
+        s.already_done = counters.already_done.load();
+        s.parse_failures = counters.answer_retries.load();
         s.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return s;
     };
-    while (!finished.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        if (progress.total.load() > 0) {
-            printer.update(snapshot());
-        }
+    engine_settings es;
+    es.overwrite = opts.overwrite;
+    es.retries.max_attempts = opts.retries + 1;
+    if (opts.verbose) {
+        es.verbose = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
     }
-    runner.join();
+    es.tick = [&] { printer.update(snapshot()); };
+    auto outcome = engine_run(**bench, {&pool, nullptr}, **db, es, counters, g_translate_stop);
     printer.finish(snapshot());
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!outcome) {
         throw fatal_error(outcome.err().message);
     }
-    const auto& out = *outcome;
+    if (auto written = engine_write_exports(**bench, **db, outcome->summary); !written) {
+        throw fatal_error(written.err().message);
+    }
+    const auto& out = (*bench)->outcome();
     fmt::print("translate: {} of {} questions accepted ({} from the store), {} failed; written to {}\n", out.accepted,
                out.total, out.reused, out.failures.size(), opts.out);
     for (const auto& [id, why] : out.failures) {

@@ -75,20 +75,26 @@ std::optional<std::string> template_find(const std::string& name, const std::fil
     return std::nullopt;
 }
 
-const std::vector<std::string>& known_benchmarks() {
-    static const std::vector<std::string> names = {"eq-bench", "creative-writing", "judgemark"};
-    return names;
+const benchmark_traits* traits_of(const plan_options& options, const std::string& name) {
+    for (const auto& t : options.known_benchmarks) {
+        if (t.name == name) {
+            return &t;
+        }
+    }
+    return nullptr;
+}
+
+// "a, b or c" of the known names.
+std::string known_names(const plan_options& options) {
+    std::string out;
+    const auto& known = options.known_benchmarks;
+    for (std::size_t i = 0; i < known.size(); ++i) {
+        out += (i == 0 ? "" : i + 1 == known.size() ? " or " : ", ") + known[i].name;
+    }
+    return out;
 }
 
 }  // namespace
-
-std::string shell_quote(const std::string& word) {
-    if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                "@%+=:,./-_{}") == std::string::npos) {
-        return word;
-    }
-    return "'" + text_replace_all(word, "'", "'\\''") + "'";
-}
 
 std::string plan_substitute(const std::string& command, const std::string& model, int port, const std::string& gpus) {
     std::string out = text_replace_all(command, "{model}", model);
@@ -110,12 +116,8 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
     };
 
     for (const auto& b : given.benchmarks) {
-        bool known = false;
-        for (const auto& k : known_benchmarks()) {
-            known = known || k == b;
-        }
-        if (!known) {
-            errors.push_back({0, "--benchmarks: expected eq-bench, creative-writing or judgemark, got '" + b + "'"});
+        if (traits_of(given, b) == nullptr) {
+            errors.push_back({0, "--benchmarks: expected " + known_names(given) + ", got '" + b + "'"});
         }
     }
     if (given.language_pack_file.empty() && given.language != "en" && given.language != "de" &&
@@ -358,8 +360,13 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
 std::optional<judge_plan> plan_judge(const reference_config& config, const plan_options& given,
                                      std::vector<config_problem>& problems) {
     bool needed = false;
+    std::string needing;  // the benchmarks that need a judge, for the message
     for (const auto& b : given.benchmarks) {
-        needed = needed || b == "creative-writing" || b == "judgemark";
+        const benchmark_traits* t = traits_of(given, b);
+        if (t != nullptr && t->needs_judge) {
+            needed = true;
+            needing += (needing.empty() ? "" : " and ") + b;
+        }
     }
     judge_plan j;
     j.engine = !given.judge_engine.empty() ? given.judge_engine : config.judge_model_api;
@@ -369,10 +376,9 @@ std::optional<judge_plan> plan_judge(const reference_config& config, const plan_
         return std::nullopt;
     }
     if (j.model.empty()) {
-        problems.push_back({0,
-                            "--benchmarks: creative-writing and judgemark need a judge: set judge_model and "
-                            "judge_model_api in [Creative Writing Benchmark], or give --judge-model and "
-                            "--judge-engine"});
+        problems.push_back({0, "--benchmarks: " + needing +
+                                   " (these need a judge): set judge_model and judge_model_api in [Creative Writing "
+                                   "Benchmark], or give --judge-model and --judge-engine"});
         return std::nullopt;
     }
     if (j.engine.empty()) {

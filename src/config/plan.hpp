@@ -13,12 +13,14 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/benchmark-traits.hpp"
 #include "core/result.hpp"
 
 namespace eqb {
 
 struct plan_options {
     std::vector<std::string> benchmarks = {"eq-bench"};
+    std::vector<benchmark_traits> known_benchmarks;  // every benchmark --benchmarks may name
     std::string language = "en";
     std::string language_pack_file;  // --language-pack: a user's pack (its code is the language)
     bool v1 = false;
@@ -123,8 +125,5 @@ std::string plan_to_json(const run_plan& plan);
 
 // Substitutes {model}, {port} and {gpus} in a server command template.
 std::string plan_substitute(const std::string& command, const std::string& model, int port, const std::string& gpus);
-
-// Quotes `word` for /bin/sh when it needs it.
-std::string shell_quote(const std::string& word);
 
 }  // namespace eqb

@@ -58,4 +58,12 @@ std::string local_timestamp() {
     return buf;
 }
 
+std::string shell_quote(const std::string& word) {
+    if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                "@%+=:,./-_{}") == std::string::npos) {
+        return word;
+    }
+    return "'" + text_replace_all(word, "'", "'\\''") + "'";
+}
+
 }  // namespace eqb

@@ -22,6 +22,10 @@ std::string text_rstrip(const std::string& text);
 // digits, '-', '.' and '_' becomes '_' (e.g. "org/model" -> "org_model").
 std::string text_file_name_part(const std::string& text);
 
+// `word` quoted for /bin/sh when it needs it (single quotes; braces of
+// command templates stay bare).
+std::string shell_quote(const std::string& word);
+
 // The local time now as "YYYY-MM-DD HH:MM:SS", as the reference prints it.
 std::string local_timestamp();
 

@@ -382,4 +382,31 @@ std::string local_server::log_tail(int lines) const {
     return out;
 }
 
+void local_server_watch(local_server& server, const server_health_policy& policy, const std::atomic<bool>& finished,
+                        std::atomic<bool>& stop, std::atomic<bool>& down, std::string& reason) {
+    int failures = 0;
+    auto next_check = std::chrono::steady_clock::now();
+    const auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(policy.interval_s));
+    while (!finished.load()) {
+        if (!server.running()) {
+            reason = server.exit_reason();
+            down = true;
+            stop = true;
+            return;
+        }
+        if (std::chrono::steady_clock::now() >= next_check) {
+            failures = server.healthy(policy.timeout_s) ? 0 : failures + 1;
+            if (failures >= policy.failures) {
+                reason = "stopped answering its health check";
+                down = true;
+                stop = true;
+                return;
+            }
+            next_check = std::chrono::steady_clock::now() + interval;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 }  // namespace eqb

@@ -70,4 +70,18 @@ class local_server {
     std::string exit_reason_;
 };
 
+// How a run's server is checked while the run goes on.
+struct server_health_policy {
+    double interval_s = 5.0;  // between checks
+    double timeout_s = 30.0;  // for each check
+    int failures = 2;         // checks failed in a row that make it "down"
+};
+
+// Watches `server` until `finished` is set: when it exits, or fails its health
+// check `policy.failures` times in a row (a hung server answers nothing), sets
+// `down`, puts the reason in `reason` and sets `stop` (which stops the run).
+// Meant for its own thread; `reason` is written before `down` is set.
+void local_server_watch(local_server& server, const server_health_policy& policy, const std::atomic<bool>& finished,
+                        std::atomic<bool>& stop, std::atomic<bool>& down, std::string& reason);
+
 }  // namespace eqb

@@ -26,7 +26,7 @@ constexpr std::size_t key_body_min_length = 20;
 
 // Schema migrations: migrations[i] takes PRAGMA user_version from i to i + 1.
 // Append new steps; never edit a released one.
-constexpr std::array<const char*, 1> migrations = {
+constexpr std::array<const char*, 2> migrations = {
     R"sql(
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -74,6 +74,40 @@ CREATE TABLE items (
 );
 CREATE INDEX items_by_seq ON items(run_id, seq);
 )sql",
+    // 2: a step names where in its item a record belongs (EQ-Bench 3 turns,
+    // judge steps); exchanges keep a reasoning model's thought apart. Records of
+    // earlier versions get their benchmark's one step.
+    R"sql(
+CREATE TABLE items_v2 (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration INTEGER NOT NULL,
+    item_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    state TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    tries INTEGER NOT NULL,
+    parsed_json TEXT NOT NULL,
+    scores_json TEXT NOT NULL,
+    updated_at REAL NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (run_id, iteration, item_id, step)
+);
+INSERT INTO items_v2 (run_id, iteration, item_id, step, state, answer, tries, parsed_json, scores_json, updated_at, seq)
+    SELECT i.run_id, i.iteration, i.item_id,
+           CASE (SELECT r.benchmark FROM runs r WHERE r.id = i.run_id)
+               WHEN 'eq-bench' THEN 'answer' WHEN 'creative-writing' THEN 'generate' WHEN 'translate' THEN 'translate'
+               ELSE 'judge' END,
+           i.state, i.answer, i.tries, i.parsed_json, i.scores_json, i.updated_at, i.seq
+    FROM items i;
+DROP TABLE items;
+ALTER TABLE items_v2 RENAME TO items;
+CREATE INDEX items_by_seq ON items(run_id, seq);
+ALTER TABLE exchanges ADD COLUMN step TEXT NOT NULL DEFAULT '';
+ALTER TABLE exchanges ADD COLUMN thought TEXT NOT NULL DEFAULT '';
+UPDATE exchanges SET step = CASE (SELECT r.benchmark FROM runs r WHERE r.id = exchanges.run_id)
+    WHEN 'eq-bench' THEN 'answer' WHEN 'creative-writing' THEN 'generate' WHEN 'translate' THEN 'translate'
+    ELSE 'judge' END;
+)sql",
 };
 
 constexpr const char* sql_begin = "BEGIN IMMEDIATE";
@@ -97,22 +131,25 @@ constexpr const char* sql_run_finish =
     "UPDATE runs SET status = ?2, results_json = ?3, error = ?4, finished_at = ?5 WHERE id = ?1";
 constexpr const char* sql_exchange_insert =
     "INSERT INTO exchanges (run_id, iteration, item_id, attempt, role, endpoint, request_json, status, http_status, "
-    "response_body, content, latency_s, input_tokens, output_tokens, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    "response_body, content, latency_s, input_tokens, output_tokens, created_at, step, thought) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 // A new item goes after every item of its run; a replaced one keeps its seq,
 // so items_list keeps the reference's dict order (first insertion wins).
 constexpr const char* sql_item_upsert =
-    "INSERT INTO items (run_id, iteration, item_id, state, answer, tries, parsed_json, scores_json, updated_at, seq) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE run_id = ?1)) "
-    "ON CONFLICT (run_id, iteration, item_id) DO UPDATE SET state = excluded.state, answer = excluded.answer, "
+    "INSERT INTO items (run_id, iteration, item_id, state, answer, tries, parsed_json, scores_json, updated_at, seq, "
+    "step) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE run_id = ?1), "
+    "?10) "
+    "ON CONFLICT (run_id, iteration, item_id, step) DO UPDATE SET state = excluded.state, answer = excluded.answer, "
     "tries = excluded.tries, parsed_json = excluded.parsed_json, scores_json = excluded.scores_json, "
     "updated_at = excluded.updated_at";
 constexpr const char* sql_items_of_run =
-    "SELECT run_id, iteration, item_id, state, answer, tries, parsed_json, scores_json, updated_at FROM items "
+    "SELECT run_id, iteration, item_id, state, answer, tries, parsed_json, scores_json, updated_at, step FROM items "
     "WHERE run_id = ?1 ORDER BY iteration, seq";
 constexpr const char* sql_exchanges_of_run =
     "SELECT run_id, iteration, item_id, attempt, role, endpoint, request_json, status, http_status, response_body, "
-    "content, latency_s, input_tokens, output_tokens, created_at FROM exchanges WHERE run_id = ?1 ORDER BY id";
+    "content, latency_s, input_tokens, output_tokens, created_at, step, thought FROM exchanges WHERE run_id = ?1 "
+    "ORDER BY id";
 constexpr const char* sql_usage_of_run =
     "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0) FROM exchanges "
     "WHERE run_id = ?1";
@@ -610,10 +647,10 @@ result<std::int64_t> sqlite_store::exchange_add(const exchange_record& exchange)
     }
     // Autocommit: the insert is its own transaction, committed when step returns.
     statement_use use(stmt);
-    use.bind(1, exchange.run_id);
+    use.bind(1, exchange.run_row);
     use.bind(2, exchange.iteration);
     use.bind(3, exchange.item_id);
-    use.bind(4, exchange.attempt);
+    use.bind(4, exchange.sequence);
     use.bind(5, exchange.role);
     use.bind(6, exchange.endpoint);
     use.bind(7, exchange.request_json);
@@ -625,6 +662,8 @@ result<std::int64_t> sqlite_store::exchange_add(const exchange_record& exchange)
     use.bind(13, static_cast<std::int64_t>(exchange.input_tokens));
     use.bind(14, static_cast<std::int64_t>(exchange.output_tokens));
     use.bind(15, exchange.created_at != 0.0 ? exchange.created_at : now_s());
+    use.bind(16, exchange.step);
+    use.bind(17, exchange.thought);
     if (use.step() != SQLITE_DONE) {
         return failure(operation);
     }
@@ -638,7 +677,7 @@ result<bool> sqlite_store::item_put(const item_record& item) {
         return failure(operation);
     }
     statement_use use(stmt);
-    use.bind(1, item.run_id);
+    use.bind(1, item.run_row);
     use.bind(2, item.iteration);
     use.bind(3, item.item_id);
     use.bind(4, item.state);
@@ -647,6 +686,7 @@ result<bool> sqlite_store::item_put(const item_record& item) {
     use.bind(7, item.parsed_json);
     use.bind(8, item.scores_json);
     use.bind(9, item.updated_at != 0.0 ? item.updated_at : now_s());
+    use.bind(10, item.step);
     if (use.step() != SQLITE_DONE) {
         return failure(operation);
     }
@@ -665,7 +705,7 @@ result<std::vector<item_record>> sqlite_store::items_list(std::int64_t run_id) {
     int rc = SQLITE_ROW;
     while ((rc = use.step()) == SQLITE_ROW) {
         item_record item;
-        item.run_id = use.int64(0);
+        item.run_row = use.int64(0);
         item.iteration = use.int32(1);
         item.item_id = use.text(2);
         item.state = use.text(3);
@@ -674,6 +714,7 @@ result<std::vector<item_record>> sqlite_store::items_list(std::int64_t run_id) {
         item.parsed_json = use.text(6);
         item.scores_json = use.text(7);
         item.updated_at = use.real(8);
+        item.step = use.text(9);
         items.push_back(std::move(item));
     }
     if (rc != SQLITE_DONE) {
@@ -694,10 +735,10 @@ result<std::vector<exchange_record>> sqlite_store::exchanges_list(std::int64_t r
     int rc = SQLITE_ROW;
     while ((rc = use.step()) == SQLITE_ROW) {
         exchange_record ex;
-        ex.run_id = use.int64(0);
+        ex.run_row = use.int64(0);
         ex.iteration = use.int32(1);
         ex.item_id = use.text(2);
-        ex.attempt = use.int32(3);
+        ex.sequence = use.int32(3);
         ex.role = use.text(4);
         ex.endpoint = use.text(5);
         ex.request_json = use.text(6);
@@ -709,6 +750,8 @@ result<std::vector<exchange_record>> sqlite_store::exchanges_list(std::int64_t r
         ex.input_tokens = static_cast<long>(use.int64(12));
         ex.output_tokens = static_cast<long>(use.int64(13));
         ex.created_at = use.real(14);
+        ex.step = use.text(15);
+        ex.thought = use.text(16);
         exchanges.push_back(std::move(ex));
     }
     if (rc != SQLITE_DONE) {

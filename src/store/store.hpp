@@ -32,28 +32,31 @@ struct run_record {
 
 // One request/response exchange with a model server, as sent and received.
 struct exchange_record {
-    std::int64_t run_id = 0;
+    std::int64_t run_row = 0;  // runs.id of the run it belongs to
     int iteration = 1;
     std::string item_id;       // question id, prompt id, ...
-    int attempt = 1;           // 1-based, counting transport retries and parse retries
+    std::string step;          // the item's step it was sent for ("answer", "judge", "turn2", ...)
+    int sequence = 1;          // 1-based order among the step's exchanges of one invocation
     std::string role;          // "test" (model under test) or "judge"
     std::string endpoint;      // base URL (never with a key)
     std::string request_json;  // the request body as sent (no key: keys live in headers)
     std::string status;        // transport_status name
     int http_status = 0;
     std::string response_body;  // raw body as received
-    std::string content;        // the model's text ("" unless OK)
+    std::string content;        // the model's answer ("" unless OK), verbatim
+    std::string thought;        // a reasoning model's thought, kept apart from the answer; "" when none
     double latency_s = 0.0;
     long input_tokens = 0;
     long output_tokens = 0;
     double created_at = 0.0;
 };
 
-// The accepted outcome of an item: its final answer (or failure) and scores.
+// The accepted outcome of one step of an item: its final answer (or failure) and scores.
 struct item_record {
-    std::int64_t run_id = 0;
+    std::int64_t run_row = 0;  // runs.id of the run it belongs to
     int iteration = 1;
     std::string item_id;
+    std::string step;         // which step of the item ("answer", "generate", "judge", "turn2", ...)
     std::string state;        // "done" (answered, scored or not) or "failed" (tries exhausted)
     std::string answer;       // the final answer text used for scoring
     int tries = 0;            // answer tries (parse retries), not transport retries
@@ -101,8 +104,8 @@ class store {
     // Commits one exchange (its own transaction, durable on return); returns its id.
     // created_at 0 means now.
     virtual result<std::int64_t> exchange_add(const exchange_record& exchange) = 0;
-    // Inserts or replaces the item (run_id, iteration, item_id); a replaced item keeps
-    // its place in items_list. updated_at 0 means now.
+    // Inserts or replaces the record (run, iteration, item_id, step); a replaced one
+    // keeps its place in items_list. updated_at 0 means now.
     virtual result<bool> item_put(const item_record& item) = 0;
     // Every item of the run, ordered by iteration then insertion.
     virtual result<std::vector<item_record>> items_list(std::int64_t run_id) = 0;

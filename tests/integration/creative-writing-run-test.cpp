@@ -15,8 +15,9 @@
 #include <regex>
 #include <set>
 
+#include "bench/creative-writing/benchmark.hpp"
 #include "bench/creative-writing/prompts.hpp"
-#include "bench/creative-writing/runner.hpp"
+#include "bench/judgemark/benchmark.hpp"
 #include "bench/judgemark/reference-table.hpp"
 #include "core/python-float.hpp"
 #include "parse/judge-answer.hpp"

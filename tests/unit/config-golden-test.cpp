@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "bench/registry.hpp"
 #include "config/config.hpp"
 #include "config/plan.hpp"
 #include "core/text.hpp"
@@ -65,6 +66,7 @@ TEST_P(config_golden, plan_or_errors_match) {
     const std::string text = eqb::test::read_file(golden_dir() / label);
 
     eqb::plan_options options;
+    options.known_benchmarks = eqb::benchmark_registry_traits();
     options.data_dir = eqb::test::data_dir().lexically_normal();
     const auto opts = spec.value("options", nlohmann::json::object());
     options.language = opts.value("language", std::string("en"));

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "bench/registry.hpp"
 #include "config/config.hpp"
 #include "config/ini.hpp"
 #include "config/plan.hpp"
+#include "core/text.hpp"
 
 namespace {
 
@@ -106,6 +108,7 @@ TEST(config_plan, substitutes_server_placeholders_and_quotes_for_sh) {
 TEST(config_plan, flags_are_validated_before_anything_runs) {
     eqb::reference_config cfg;
     eqb::plan_options options;
+    options.known_benchmarks = eqb::benchmark_registry_traits();
     options.benchmarks = {"eq-bench", "creative-writing", "typo-bench"};
     options.language = "pl";
     options.v1 = true;

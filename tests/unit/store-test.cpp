@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/test-support.hpp"
 
 namespace {
 
@@ -65,7 +67,7 @@ class store_test : public ::testing::Test {
 
 eqb::exchange_record make_exchange(std::int64_t run_id, const std::string& item_id, long input, long output) {
     eqb::exchange_record ex;
-    ex.run_id = run_id;
+    ex.run_row = run_id;
     ex.item_id = item_id;
     ex.role = "test";
     ex.endpoint = "http://127.0.0.1:8080/v1";
@@ -80,7 +82,7 @@ eqb::exchange_record make_exchange(std::int64_t run_id, const std::string& item_
 
 eqb::item_record make_item(std::int64_t run_id, int iteration, const std::string& item_id, const std::string& answer) {
     eqb::item_record item;
-    item.run_id = run_id;
+    item.run_row = run_id;
     item.iteration = iteration;
     item.item_id = item_id;
     item.state = "done";
@@ -129,7 +131,7 @@ TEST_F(store_test, open_creates_directory_and_schema) {
     ASSERT_TRUE(db) << db.err().message;
     const fs::path file = nested / "eqbench.db";
     ASSERT_TRUE(fs::exists(file));
-    EXPECT_EQ(query_column(file, "PRAGMA user_version"), std::vector<std::string>{"1"});
+    EXPECT_EQ(query_column(file, "PRAGMA user_version"), std::vector<std::string>{"2"});
     EXPECT_EQ(query_column(file, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
     EXPECT_EQ(query_column(file, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
               (std::vector<std::string>{"exchanges", "items", "runs"}));
@@ -159,7 +161,7 @@ TEST_F(store_test, reopen_keeps_data_and_does_not_migrate_again) {
     auto exchanges = db->exchanges_list(run_id);
     ASSERT_TRUE(exchanges) << exchanges.err().message;
     EXPECT_EQ(exchanges->size(), 1U);
-    EXPECT_EQ(query_column(dir_ / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"1"});
+    EXPECT_EQ(query_column(dir_ / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"2"});
 }
 
 TEST_F(store_test, newer_schema_is_refused) {
@@ -305,10 +307,10 @@ TEST_F(store_test, exchange_round_trips_every_field) {
     ASSERT_NE(db, nullptr);
     const auto run = begin_run(*db, "run-x");
     eqb::exchange_record ex;
-    ex.run_id = run.id;
+    ex.run_row = run.id;
     ex.iteration = 3;
     ex.item_id = "q-17";
-    ex.attempt = 4;
+    ex.sequence = 4;
     ex.role = "judge";
     ex.endpoint = "https://api.example.com/v1";
     ex.request_json = R"({"model":"m","messages":[{"role":"user","content":"Ünïcode ✓"}]})";
@@ -331,10 +333,10 @@ TEST_F(store_test, exchange_round_trips_every_field) {
     ASSERT_TRUE(listed) << listed.err().message;
     ASSERT_EQ(listed->size(), 2U);
     const auto& got = (*listed)[0];
-    EXPECT_EQ(got.run_id, ex.run_id);
+    EXPECT_EQ(got.run_row, ex.run_row);
     EXPECT_EQ(got.iteration, ex.iteration);
     EXPECT_EQ(got.item_id, ex.item_id);
-    EXPECT_EQ(got.attempt, ex.attempt);
+    EXPECT_EQ(got.sequence, ex.sequence);
     EXPECT_EQ(got.role, ex.role);
     EXPECT_EQ(got.endpoint, ex.endpoint);
     EXPECT_EQ(got.request_json, ex.request_json);
@@ -355,7 +357,7 @@ TEST_F(store_test, item_round_trips_every_field) {
     ASSERT_NE(db, nullptr);
     const auto run = begin_run(*db, "run-i");
     eqb::item_record item;
-    item.run_id = run.id;
+    item.run_row = run.id;
     item.iteration = 2;
     item.item_id = "7";
     item.state = "failed";
@@ -369,7 +371,7 @@ TEST_F(store_test, item_round_trips_every_field) {
     ASSERT_TRUE(listed) << listed.err().message;
     ASSERT_EQ(listed->size(), 1U);
     const auto& got = (*listed)[0];
-    EXPECT_EQ(got.run_id, item.run_id);
+    EXPECT_EQ(got.run_row, item.run_row);
     EXPECT_EQ(got.iteration, item.iteration);
     EXPECT_EQ(got.item_id, item.item_id);
     EXPECT_EQ(got.state, item.state);
@@ -641,6 +643,65 @@ TEST_F(store_test, ten_thousand_exchanges_are_all_committed) {
     EXPECT_EQ(usage->requests, count);
     EXPECT_EQ(usage->input_tokens, 2L * count);
     EXPECT_EQ(usage->output_tokens, 3L * count);
+}
+
+}  // namespace
+
+namespace {
+
+// A store made by eqbench 0.1 (schema 1) opens: every record gets its
+// benchmark's one step, exchanges a step and an empty thought, and records of
+// several steps of one item can then live side by side.
+TEST(store_migration_test, a_version_1_store_migrates_and_keeps_every_record) {
+    eqb::test::temp_dir dir;
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open((dir.path() / "eqbench.db").c_str(), &raw), SQLITE_OK);
+        const std::string sql =
+            eqb::test::read_file(eqb::test::source_dir() / "tests" / "golden" / "store" / "schema-v1-database.sql");
+        char* message = nullptr;
+        ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+            << (message != nullptr ? message : "");
+        sqlite3_close(raw);
+    }
+    auto db = eqb::store::open(dir.path());
+    ASSERT_TRUE(db) << db.err().message;
+    EXPECT_EQ(query_column(dir.path() / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"2"});
+    const std::vector<std::pair<std::int64_t, std::string>> steps = {
+        {1, "answer"}, {2, "generate"}, {3, "judge"}, {4, "judge"}, {5, "translate"}};
+    for (const auto& [run, step] : steps) {
+        auto items = (*db)->items_list(run);
+        ASSERT_TRUE(items) << items.err().message;
+        ASSERT_FALSE(items->empty()) << "run " << run;
+        for (const auto& item : *items) {
+            EXPECT_EQ(item.step, step) << "run " << run << " item " << item.item_id;
+            EXPECT_EQ(item.run_row, run);
+        }
+    }
+    // The EQ-Bench run keeps both items, in their order, with their answers.
+    auto eq = (*db)->items_list(1);
+    ASSERT_TRUE(eq);
+    ASSERT_EQ(eq->size(), 2U);
+    EXPECT_EQ((*eq)[0].answer, "Anger: 5");
+    EXPECT_EQ((*eq)[1].state, "failed");
+    auto exchanges = (*db)->exchanges_list(3);
+    ASSERT_TRUE(exchanges);
+    ASSERT_EQ(exchanges->size(), 1U);
+    EXPECT_EQ((*exchanges)[0].step, "judge");
+    EXPECT_EQ((*exchanges)[0].thought, "");
+    EXPECT_EQ((*exchanges)[0].content, "Purple Prose: 3");
+
+    // Two steps of one item now coexist.
+    eqb::item_record second = (*eq)[0];
+    second.step = "debrief";
+    second.answer = "Another step.";
+    ASSERT_TRUE((*db)->item_put(second));
+    auto both = (*db)->items_list(1);
+    ASSERT_TRUE(both);
+    ASSERT_EQ(both->size(), 3U);
+    EXPECT_EQ((*both)[0].step, "answer");
+    EXPECT_EQ((*both)[0].answer, "Anger: 5");
+    EXPECT_EQ((*both)[2].step, "debrief");
 }
 
 }  // namespace

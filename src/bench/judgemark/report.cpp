@@ -24,7 +24,7 @@ std::string rounded(double v) {
 }
 
 // The model-score chart: each model's score with the 95% t-interval of its item scores.
-std::string score_chart(const std::string& judge, const judgemark_result& result, const judgemark_run_outcome& out) {
+std::string score_chart(const std::string& judge, const judgemark_result& result, const judgemark_run_data& out) {
     std::vector<chart_bar> bars;
     for (const auto& [model, score] : result.model_scores) {
         std::vector<double> items;
@@ -84,21 +84,20 @@ std::string bias_chart(const std::string& judge, const judgemark_result& result,
 
 }  // namespace
 
-judgemark_report judgemark_report_build(const judged_run_common& settings, const judgemark_run_outcome& outcome,
-                                        const std::filesystem::path& table_path) {
+judgemark_report judgemark_report_build(const judgemark_run_data& data, const std::filesystem::path& table_path) {
     judgemark_report report;
     auto table = judgemark_reference_load(table_path);
     if (!table) {
         report.error = table.err().message;
         return report;
     }
-    auto computed = judgemark_compute(settings.judge_model, outcome.prompt_scores, *table);
+    auto computed = judgemark_compute(data.judge_model, data.prompt_scores, *table);
     if (!computed) {
         report.error = "Judgemark: " + computed.err().message;
         return report;
     }
     const judgemark_result& r = *computed;
-    std::string text = "\n# " + settings.judge_model + "\n\nTest model scores:\n";
+    std::string text = "\n# " + data.judge_model + "\n\nTest model scores:\n";
     for (const auto& [model, score] : r.model_scores) {
         text += rounded(score) + " " + model + "\n";
     }
@@ -109,26 +108,37 @@ judgemark_report judgemark_report_build(const judged_run_common& settings, const
     text += "Self bias: " + (r.self_bias ? rounded(*r.self_bias) : std::string("N/A")) + "\n";
     text += "Family bias: " + (r.family_bias ? rounded(*r.family_bias) : std::string("N/A")) + "\n";
     text += "----judgemark Benchmark Complete----\n" + local_timestamp() + "\n" +
-            fmt::format("Time taken: {:.1f} mins\n", outcome.seconds / 60.0) + "Judge: " + settings.judge_model +
+            fmt::format("Time taken: {:.1f} mins\n", data.seconds / 60.0) + "Judge: " + data.judge_model +
             "\nFinal Judgemark Benchmark Results:\nMean Score: " + rounded(r.mean) + "\nStd. Dev.: " + rounded(r.sd) +
             "\nJudgemark Score: " + rounded(r.judgemark) + "\n";
-    ojson metrics = ojson::object();
     for (const auto& m : judgemark_metrics(r)) {
         text += m.name + " " + (m.value ? rounded(*m.value) : std::string("N/A")) + "\n";
+    }
+    text += fmt::format("Requests sent: {}, tokens: {} in / {} out\n", data.usage.requests, data.usage.input_tokens,
+                        data.usage.output_tokens);
+    report.text = std::move(text);
+    report.result = std::move(*computed);
+    report.table = std::move(*table);
+    return report;
+}
+
+result<bool> judgemark_report_write(const judgemark_run_data& data, judgemark_report& report) {
+    if (!report.result || !report.table) {
+        return error{report.error.empty() ? "Judgemark: no metrics to write" : report.error};
+    }
+    const judgemark_result& r = *report.result;
+    ojson metrics = ojson::object();
+    for (const auto& m : judgemark_metrics(r)) {
         metrics[m.name] = m.value ? ojson(*m.value) : ojson(nullptr);
     }
-    text += fmt::format("Requests sent: {}, tokens: {} in / {} out\n", outcome.usage.requests,
-                        outcome.usage.input_tokens, outcome.usage.output_tokens);
-
-    // Exports: raw_results.json, a CSV row, two charts.
     ojson entry;
-    entry["run_metadata"] = {{"run_id", settings.run_id},
+    entry["run_metadata"] = {{"run_id", data.run_id},
                              {"benchmark", "judgemark"},
-                             {"judge_model", settings.judge_model},
-                             {"judge_engine", settings.judge_engine_name}};
+                             {"judge_model", data.judge_model},
+                             {"judge_engine", data.judge_engine}};
     ojson scores = ojson::object();
     ojson answers = ojson::object();
-    for (const auto& piece : outcome.pieces) {
+    for (const auto& piece : data.pieces) {
         ojson pairs = ojson::object();
         for (const auto& p : piece.scores.items()) {
             pairs[p.name] = p.value;
@@ -145,32 +155,30 @@ judgemark_report judgemark_report_build(const judged_run_common& settings, const
                                   {"std_dev", r.sd},
                                   {"model_scores", std::move(model_scores)},
                                   {"extended_metrics", std::move(metrics)}};
-    const auto& dir = settings.results_dir;
-    if (auto merged = raw_results_merge(dir / "raw_results.json", outcome.key, entry.dump()); !merged) {
-        report.error = merged.err().message;
+    const auto& dir = data.results_dir;
+    if (auto merged = raw_results_merge(dir / "raw_results.json", data.key, entry.dump()); !merged) {
+        return merged;
     }
-    const bool failed = outcome.failed || outcome.interrupted;
     if (auto appended = benchmark_csv_append(dir / "benchmark_results.csv",
-                                             {settings.run_id, local_timestamp(), "", settings.judge_model, "", "",
-                                              failed ? "FAILED" : rounded(r.judgemark), "judgemark",
-                                              failed ? "FAILED" : std::to_string(r.model_scores.size()), "1",
-                                              settings.judge_engine_name, "", "", outcome.error});
+                                             {data.run_id, local_timestamp(), "", data.judge_model, "", "",
+                                              data.failed ? "FAILED" : rounded(r.judgemark), "judgemark",
+                                              data.failed ? "FAILED" : std::to_string(r.model_scores.size()), "1",
+                                              data.judge_engine, "", "", data.error});
         !appended) {
-        report.error = appended.err().message;
+        return appended;
     }
     const std::string base =
-        "judgemark-" + text_file_name_part(settings.run_id) + "-" + text_file_name_part(settings.judge_model);
+        "judgemark-" + text_file_name_part(data.run_id) + "-" + text_file_name_part(data.judge_model);
     const auto chart1 = dir / (base + "-scores.svg");
     const auto chart2 = dir / (base + "-bias.svg");
-    if (auto written = file_write_atomic(chart1, score_chart(settings.judge_model, r, outcome)); !written) {
-        report.error = written.err().message;
+    if (auto written = file_write_atomic(chart1, score_chart(data.judge_model, r, data)); !written) {
+        return written;
     }
-    if (auto written = file_write_atomic(chart2, bias_chart(settings.judge_model, r, *table)); !written) {
-        report.error = written.err().message;
+    if (auto written = file_write_atomic(chart2, bias_chart(data.judge_model, r, *report.table)); !written) {
+        return written;
     }
-    text += "Charts: " + chart1.string() + ", " + chart2.string() + "\n";
-    report.text = std::move(text);
-    return report;
+    report.text += "Charts: " + chart1.string() + ", " + chart2.string() + "\n";
+    return true;
 }
 
 }  // namespace eqb

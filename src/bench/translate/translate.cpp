@@ -13,9 +13,9 @@
 #include <set>
 #include <thread>
 
-#include "bench/runner-support.hpp"
 #include "data/check.hpp"
 #include "report/files.hpp"
+#include "run/answer-loop.hpp"
 
 namespace eqb {
 namespace {
@@ -164,165 +164,143 @@ std::string translate_validate_writing(const std::string& answer, const std::str
     return reasons;
 }
 
-result<translate_outcome> translate_questions(const translate_settings& settings, const language_pack& check_pack,
-                                              endpoint_pool& pool, store& db, run_progress& progress,
-                                              const cancel_flag& stop) {
+namespace {
+
+constexpr const char* translate_step = "translate";
+constexpr double translate_temperature = 0.2;
+constexpr int translate_max_tokens = 4000;
+
+class translate_run final : public translate_benchmark {
+  public:
+    translate_run(const translate_settings& settings, const language_pack& check_pack, ojson source)
+        : settings_(settings), check_pack_(check_pack), source_(std::move(source)) {
+        // A Creative Writing prompt file has items with "writing_prompt".
+        writing_ = source_.begin()->is_object() && source_.begin()->contains("writing_prompt");
+        key_ = "translate--" + settings_.source.filename().string() + "--" + settings_.to + "--" +
+               (settings_.half ? "half" : "full") + "--" + settings_.model;
+        for (const auto& [id, item] : source_.items()) {
+            items_[id] = item.dump();
+        }
+    }
+
+    std::vector<run_binding> runs() const override {
+        const ojson metadata{{"source", settings_.source.string()},
+                             {"to", settings_.to},
+                             {"mode", settings_.half ? "half" : "full"},
+                             {"model", settings_.model}};
+        return {{role::TEST, key_, "translate", metadata.dump()}};
+    }
+
+    std::vector<task_spec> tasks() const override {
+        std::vector<task_spec> out;
+        for (const auto& [id, item] : source_.items()) {
+            out.push_back({1, id, {{translate_step, role::TEST}}});
+        }
+        return out;
+    }
+
+    // Only accepted translations are kept: a rejected item is asked again on resume.
+    bool reusable(const step_spec&, const item_record& record) const override { return record.state == "done"; }
+
+    step_outcome run_step(const task_spec& task, const step_spec&, step_context& context) const override {
+        const std::string& item_json = items_.at(task.item_id);
+        answer_policy policy;
+        policy.tries = settings_.tries;
+        policy.temperature = translate_temperature;
+        std::string accepted_json;
+        const auto loop = answer_loop(
+            context, role::TEST, policy,
+            [&](const answer_try& t) {
+                chat_request request;
+                request.messages.push_back(
+                    {"user", translate_request_text(settings_, task.item_id, item_json, t.rejection, writing_)});
+                request.temperature = t.temperature;
+                request.max_tokens = translate_max_tokens;
+                return request;
+            },
+            [&](const std::string& received) {
+                answer_verdict verdict;
+                verdict.text = received;
+                verdict.rejection = writing_ ? translate_validate_writing(received, item_json,
+                                                                          settings_.translate_criteria, accepted_json)
+                                             : translate_validate(received, task.item_id, item_json, check_pack_,
+                                                                  settings_.check_markers, accepted_json);
+                verdict.accepted = verdict.rejection.empty();
+                return verdict;
+            });
+        step_outcome out;
+        if (loop.ended_by) {
+            out.ended_by = loop.ended_by;
+            out.error = loop.error;
+            return out;
+        }
+        out.record.state = loop.accepted ? "done" : "failed";
+        out.record.answer = loop.accepted ? accepted_json : loop.rejection;
+        out.record.tries = loop.tries;
+        return out;
+    }
+
+    result<run_summary> summarize(store_view& view, const run_totals& totals, const run_usage&) override {
+        outcome_ = translate_outcome{};
+        outcome_.key = key_;
+        outcome_.total = static_cast<int>(source_.size());
+        outcome_.reused = totals.resumed;
+        accepted_.clear();
+        for (const auto& item : view.items(role::TEST)) {
+            if (item.state == "done") {
+                accepted_[item.item_id] = item.answer;
+            } else {
+                outcome_.failures.emplace_back(item.item_id, item.answer);
+            }
+        }
+        outcome_.accepted = static_cast<int>(accepted_.size());
+        std::sort(outcome_.failures.begin(), outcome_.failures.end());
+        outcome_.interrupted = totals.interrupted;
+        run_summary summary;
+        summary.status = outcome_.interrupted ? "interrupted" : outcome_.failures.empty() ? "completed" : "failed";
+        summary.results_json = ojson{{"accepted", outcome_.accepted}}.dump();
+        return summary;
+    }
+
+    // The output: every accepted item, in the source's order.
+    result<bool> write_exports(store_view&, run_summary&) override {
+        ojson out = ojson::object();
+        for (const auto& [id, item] : source_.items()) {
+            if (const auto found = accepted_.find(id); found != accepted_.end()) {
+                out[id] = ojson::parse(found->second);
+            }
+        }
+        return file_write_atomic(settings_.out, out.dump(4, ' ', false, ojson::error_handler_t::replace) + "\n");
+    }
+
+    const translate_outcome& outcome() const override { return outcome_; }
+
+  private:
+    translate_settings settings_;
+    language_pack check_pack_;
+    ojson source_;
+    bool writing_ = false;
+    std::string key_;
+    std::map<std::string, std::string> items_;
+    std::map<std::string, std::string> accepted_;
+    translate_outcome outcome_;
+};
+
+}  // namespace
+
+result<std::unique_ptr<translate_benchmark>> translate_create(const translate_settings& settings,
+                                                              const language_pack& check_pack) {
     std::ifstream in(settings.source, std::ios::binary);
     if (!in) {
         return error{settings.source.string() + ": cannot read the question set"};
     }
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto source = ojson::parse(bytes, nullptr, false);
+    auto source = ojson::parse(bytes, nullptr, false);
     if (source.is_discarded() || !source.is_object() || source.empty()) {
         return error{settings.source.string() + ": not a JSON object of questions"};
     }
-    // A Creative Writing prompt file has items with "writing_prompt".
-    const bool writing = source.begin()->is_object() && source.begin()->contains("writing_prompt");
-    translate_outcome outcome;
-    outcome.key = "translate--" + settings.source.filename().string() + "--" + settings.to + "--" +
-                  (settings.half ? "half" : "full") + "--" + settings.model;
-    const ojson metadata{{"source", settings.source.string()},
-                         {"to", settings.to},
-                         {"mode", settings.half ? "half" : "full"},
-                         {"model", settings.model}};
-    auto run = run_open(db, outcome.key, "translate", metadata.dump(), settings.overwrite);
-    if (!run) {
-        return run.err();
-    }
-    auto stored = db.items_list(run->id);
-    if (!stored) {
-        return stored.err();
-    }
-    std::map<std::string, std::string> accepted;  // id -> item JSON
-    for (const auto& item : *stored) {
-        if (item.state == "done") {
-            accepted[item.item_id] = item.answer;
-        }
-    }
-    std::deque<std::pair<std::string, std::string>> queue;  // id, source item JSON
-    for (const auto& [id, item] : source.items()) {
-        ++outcome.total;
-        if (accepted.count(id) != 0) {
-            ++outcome.reused;
-            continue;
-        }
-        queue.emplace_back(id, item.dump());
-    }
-    progress.total = outcome.total;
-    progress.already_done = outcome.reused;
-    progress.done = outcome.reused;
-
-    const bool check_markers = settings.check_markers;
-    auto writer = std::make_unique<store_writer>(db);
-    std::mutex mutex;
-    first_error fatal;
-    cancel_flag abort{false};
-    const std::int64_t run_id = run->id;
-    const auto work = [&](std::mt19937_64& rng) {
-        while (!stop.load()) {
-            std::pair<std::string, std::string> task;
-            {
-                std::lock_guard lock(mutex);
-                if (queue.empty() || fatal.has()) {
-                    return;
-                }
-                task = std::move(queue.front());
-                queue.pop_front();
-            }
-            const auto& [id, item_json] = task;
-            std::string rejection;
-            std::string accepted_json;
-            int attempt_number = 0;
-            bool interrupted = false;
-            int tries = 0;
-            for (; tries < settings.tries && accepted_json.empty(); ++tries) {
-                chat_request request;
-                request.messages.push_back(
-                    {"user", translate_request_text(settings, id, item_json, rejection, writing)});
-                request.temperature = 0.2;
-                request.max_tokens = 4000;
-                const std::string body = ojson{{"prompt", request.messages.front().content}}.dump();
-                const auto record = [&](const attempt_report& report) {
-                    ++attempt_number;
-                    progress.requests.fetch_add(1);
-                    const exchange_record ex =
-                        exchange_from_attempt(report, run_id, 1, id, attempt_number, "translator", body);
-                    if (auto failed = writer->write([&ex](store& s) { return error_of(s.exchange_add(ex)); })) {
-                        fatal.set(*failed);
-                    }
-                };
-                const chat_response response =
-                    send_with_retries(pool, request, settings.retries, stop, abort, rng, record);
-                if (response.status != transport_status::OK) {
-                    if (stop.load() || response.status == transport_status::CANCELLED) {
-                        interrupted = true;
-                    } else {
-                        rejection = std::string("no answer from the server: ") + transport_status_name(response.status);
-                    }
-                    break;
-                }
-                rejection = writing ? translate_validate_writing(response.content, item_json,
-                                                                 settings.translate_criteria, accepted_json)
-                                    : translate_validate(response.content, id, item_json, check_pack, check_markers,
-                                                         accepted_json);
-                if (!rejection.empty()) {
-                    progress.parse_failures.fetch_add(1);
-                    if (settings.verbose) {
-                        std::fprintf(stderr, "question %s: answer %d rejected: %s\n", id.c_str(), tries + 1,
-                                     rejection.c_str());
-                    }
-                }
-            }
-            if (interrupted) {
-                return;
-            }
-            item_record item;
-            item.run_id = run_id;
-            item.item_id = id;
-            item.state = accepted_json.empty() ? "failed" : "done";
-            item.answer = accepted_json.empty() ? rejection : accepted_json;
-            item.tries = tries;
-            item.updated_at = now_s();
-            if (auto failed = writer->write([&item](store& s) { return error_of(s.item_put(item)); })) {
-                fatal.set(*failed);
-                return;
-            }
-            std::lock_guard lock(mutex);
-            if (accepted_json.empty()) {
-                outcome.failures.emplace_back(id, rejection);
-            } else {
-                accepted[id] = accepted_json;
-            }
-            progress.done.fetch_add(1);
-        }
-    };
-    const int workers = std::max(1, std::min<int>(pool.total_slots(), static_cast<int>(queue.size())));
-    if (!queue.empty()) {
-        workers_run(workers, stop, abort, settings.grace_s, {&pool}, work);
-    }
-    writer.reset();
-    if (auto failed = fatal.get()) {
-        return *failed;
-    }
-    // The output: every accepted item, in the source's order.
-    ojson out = ojson::object();
-    for (const auto& [id, item] : source.items()) {
-        if (const auto found = accepted.find(id); found != accepted.end()) {
-            out[id] = ojson::parse(found->second);
-        }
-    }
-    outcome.accepted = static_cast<int>(out.size());
-    std::sort(outcome.failures.begin(), outcome.failures.end());
-    outcome.interrupted = stop.load() && outcome.accepted + static_cast<int>(outcome.failures.size()) < outcome.total;
-    if (auto written = file_write_atomic(settings.out, out.dump(4, ' ', false, ojson::error_handler_t::replace) + "\n");
-        !written) {
-        return written.err();
-    }
-    const std::string status = outcome.interrupted ? "interrupted" : outcome.failures.empty() ? "completed" : "failed";
-    if (auto fin = db.run_finish(run_id, status, ojson{{"accepted", outcome.accepted}}.dump(), ""); !fin) {
-        return fin.err();
-    }
-    return outcome;
+    return std::unique_ptr<translate_benchmark>(
+        std::make_unique<translate_run>(settings, check_pack, std::move(source)));
 }
 
 }  // namespace eqb

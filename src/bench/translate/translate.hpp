@@ -11,10 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "bench/eq-bench/runner.hpp"
+#include <memory>
+
 #include "core/language.hpp"
-#include "sched/scheduler.hpp"
-#include "store/store.hpp"
+#include "run/benchmark.hpp"
 
 namespace eqb {
 
@@ -27,10 +27,6 @@ struct translate_settings {
     int tries = 3;                    // answers per item before it is reported as failed
     bool check_markers = true;        // false: the check pack knows nothing of the target's fixed sentences
     bool translate_criteria = false;  // Creative Writing files: translate the judging criteria too
-    bool overwrite = false;           // ask every item again
-    bool verbose = false;
-    double grace_s = 10.0;
-    retry_policy retries;
 };
 
 struct translate_outcome {
@@ -43,15 +39,21 @@ struct translate_outcome {
     std::string error;
 };
 
-// Translates settings.source into settings.out: an EQ-Bench question set, or a
-// Creative Writing prompt file (items with "writing_prompt": the prompt and its
-// seed modifiers are translated; criteria stay as they are unless asked, and the
-// judge's reference output stays as it is). `check_pack` validates the
-// answers (markers, name line): the target's pack, or for half mode the
-// source's; `source_pack` reads the source. Errors: unreadable input, the store.
-result<translate_outcome> translate_questions(const translate_settings& settings, const language_pack& check_pack,
-                                              endpoint_pool& pool, store& db, run_progress& progress,
-                                              const cancel_flag& stop);
+// Translating settings.source into settings.out on the engine, one task per
+// item: an EQ-Bench question set, or a Creative Writing prompt file (items with
+// "writing_prompt": the prompt and its seed modifiers are translated; criteria
+// stay as they are unless asked, and the judge's reference output stays as it
+// is). `check_pack` validates the answers (markers, name line): the target's
+// pack, or for half mode the source's. The output is written by write_exports.
+class translate_benchmark : public benchmark {
+  public:
+    // What the last summarize found.
+    virtual const translate_outcome& outcome() const = 0;
+};
+
+// Errors: unreadable or malformed input.
+result<std::unique_ptr<translate_benchmark>> translate_create(const translate_settings& settings,
+                                                              const language_pack& check_pack);
 
 // The request for one item (exposed for tests): the instructions, the reason
 // the previous answer was rejected (if any), and the item's JSON.

@@ -1,13 +1,12 @@
 #pragma once
-// What every live benchmark runner shares: the store's single writer thread
-// (group commit), key redaction, and the wall clock for records.
+// Worker threads with Ctrl-C's grace period, the first fatal error of many
+// workers, and the store's one writer thread.
 
 #include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -26,19 +25,7 @@ std::optional<error> error_of(const result<T>& r) {
     return r ? std::nullopt : std::optional<error>(r.err());
 }
 
-// The exchange record of one transport attempt: the request body as sent, the
-// response body as received (a failed one with the key redacted by the client),
-// the content verbatim and only when OK; created_at is now.
-exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t run_id, int iteration,
-                                      const std::string& item_id, int attempt_number, const std::string& role,
-                                      const std::string& request_json);
-
-// Begins (or resumes) the run `key` with status "running" and `metadata_json`;
-// `reset` (-w / --overwrite / --rejudge) then deletes its items and exchanges.
-result<run_record> run_open(store& db, const std::string& key, const std::string& benchmark,
-                            const std::string& metadata_json, bool reset);
-
-// The first fatal error any worker of a run reports; thread-safe.
+// The first fatal error any worker reports; thread-safe.
 class first_error {
   public:
     // Keeps `e` unless an error is already kept.
@@ -53,16 +40,18 @@ class first_error {
 };
 
 // Runs `worker(rng)` on `workers` threads, each with its own seeded generator,
-// and returns when all have returned. Once `stop` is set the `pools` are woken
-// (workers waiting for a slot give up) and after `grace_s` seconds `abort` is
-// set, which cancels the requests still in flight.
+// and returns when all have returned. While they run, `tick` is called on the
+// calling thread about five times a second. Once `stop` is set the `pools` are
+// woken (workers waiting for a slot give up) and after `grace_s` seconds
+// `abort` is set, which cancels the requests still in flight.
 void workers_run(int workers, const cancel_flag& stop, cancel_flag& abort, double grace_s,
-                 const std::vector<endpoint_pool*>& pools, const std::function<void(std::mt19937_64&)>& worker);
+                 const std::vector<endpoint_pool*>& pools, const std::function<void(std::mt19937_64&)>& worker,
+                 const std::function<void()>& tick = {});
 
 // The store's one writer. Workers hand it writes and wait until they are
 // committed; it commits whatever has queued up in one transaction (group
 // commit), so many workers cost few commits and a write is durable before the
-// worker goes on to score. Thread-safe; the store must not be used elsewhere meanwhile.
+// worker goes on. Thread-safe; the store must not be used elsewhere meanwhile.
 class store_writer {
   public:
     using write_fn = std::function<std::optional<error>(store&)>;

@@ -1,4 +1,4 @@
-#include "bench/runner-support.hpp"
+#include "run/workers.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -8,48 +8,6 @@ namespace eqb {
 
 double now_s() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-exchange_record exchange_from_attempt(const attempt_report& report, std::int64_t run_id, int iteration,
-                                      const std::string& item_id, int attempt_number, const std::string& role,
-                                      const std::string& request_json) {
-    const chat_response& r = *report.response;
-    exchange_record ex;
-    ex.run_id = run_id;
-    ex.iteration = iteration;
-    ex.item_id = item_id;
-    ex.attempt = attempt_number;
-    ex.role = role;
-    ex.endpoint = report.client->endpoint().base_url;
-    // The body as the client sent it; a client that sent nothing has only the runner's view.
-    ex.request_json = r.request_body.empty() ? request_json : r.request_body;
-    ex.status = transport_status_name(r.status);
-    ex.http_status = r.http_status;
-    ex.response_body = r.raw_body;  // the client redacted a key a failed response echoed
-    ex.content = r.status == transport_status::OK ? r.content : std::string();
-    ex.latency_s = r.latency_s;
-    ex.input_tokens = r.usage.input_tokens;
-    ex.output_tokens = r.usage.output_tokens;
-    ex.created_at = now_s();
-    return ex;
-}
-
-result<run_record> run_open(store& db, const std::string& key, const std::string& benchmark,
-                            const std::string& metadata_json, bool reset) {
-    run_record fresh;
-    fresh.key = key;
-    fresh.benchmark = benchmark;
-    fresh.metadata_json = metadata_json;
-    fresh.status = "running";
-    fresh.started_at = now_s();
-    auto run = db.run_begin(fresh);
-    if (!run || !reset) {
-        return run;
-    }
-    if (auto cleared = db.run_reset(run->id); !cleared) {
-        return cleared.err();
-    }
-    return run;
 }
 
 void first_error::set(error e) {
@@ -70,7 +28,10 @@ std::optional<error> first_error::get() const {
 }
 
 void workers_run(int workers, const cancel_flag& stop, cancel_flag& abort, double grace_s,
-                 const std::vector<endpoint_pool*>& pools, const std::function<void(std::mt19937_64&)>& worker) {
+                 const std::vector<endpoint_pool*>& pools, const std::function<void(std::mt19937_64&)>& worker,
+                 const std::function<void()>& tick) {
+    constexpr auto poll = std::chrono::milliseconds(50);
+    constexpr int polls_per_tick = 4;
     std::vector<std::thread> threads;
     std::atomic<int> running{0};
     std::random_device seed_source;
@@ -84,8 +45,12 @@ void workers_run(int workers, const cancel_flag& stop, cancel_flag& abort, doubl
         });
     }
     std::optional<std::chrono::steady_clock::time_point> stopped_at;
+    int polls = 0;
     while (running.load() > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::this_thread::sleep_for(poll);
+        if (tick && ++polls % polls_per_tick == 0) {
+            tick();
+        }
         if (stop.load() && !stopped_at) {
             stopped_at = std::chrono::steady_clock::now();
             for (auto* pool : pools) {

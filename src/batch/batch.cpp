@@ -1,0 +1,499 @@
+#include "batch/batch.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "bench/registry.hpp"
+#include "core/secret.hpp"
+#include "core/text.hpp"
+#include "run/engine.hpp"
+#include "serve/hf-cache.hpp"
+#include "serve/local-server.hpp"
+
+namespace eqb {
+namespace {
+
+// A local server that stopped answering will not answer in a longer grace period.
+constexpr double local_server_grace_s = 2.0;
+constexpr double judge_min_timeout_s = 300.0;  // judgements are long (up to 3000 tokens)
+
+// One benchmark of one run line, made before the batch starts.
+struct planned_run {
+    const run_plan_entry* entry = nullptr;
+    const benchmark_entry* kind = nullptr;
+    benchmark_request request;
+    std::unique_ptr<benchmark> bench;
+};
+
+enum class attempt_end { COMPLETED, FAILED, INTERRUPTED };
+
+class batch_runner {
+  public:
+    batch_runner(const run_plan& plan, const reference_config& config, const language_pack& pack,
+                 const batch_settings& settings, store& db, batch_listener& listener, const std::atomic<bool>& stop)
+        : plan_(plan), config_(config), pack_(pack), settings_(settings), db_(db), listener_(listener), stop_(stop) {}
+
+    result<batch_outcome> run() {
+        // Every run's benchmark is made first: a missing data file stops the batch before it spends anything.
+        std::vector<std::vector<planned_run>> runs;
+        for (const auto& entry : plan_.runs) {
+            std::vector<planned_run> benches;
+            for (const auto& name : plan_.options.benchmarks) {
+                planned_run p;
+                p.entry = &entry;
+                p.kind = benchmark_find(name);
+                if (p.kind == nullptr) {
+                    return error{"--benchmarks: expected " + benchmark_names_text() + ", got '" + name + "'"};
+                }
+                p.request = request_for(entry);
+                auto made = p.kind->create(p.request);
+                if (!made) {
+                    return made.err();
+                }
+                p.bench = std::move(*made);
+                benches.push_back(std::move(p));
+            }
+            runs.push_back(std::move(benches));
+        }
+        short_keys_note();
+        const auto started = std::chrono::steady_clock::now();
+        const auto cache = cache_state_before();
+        batch_outcome outcome;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (stop_.load()) {
+                outcome.end = batch_end::INTERRUPTED;
+                return outcome;
+            }
+            const auto& entry = plan_.runs[i];
+            listener_.line("--------------");
+            listener_.line(fmt::format("Running benchmark {} of {}", i + 1, plan_.runs.size()));
+            listener_.line("");
+            listener_.line(entry.model);
+            if (!entry.lora.empty()) {
+                listener_.line(entry.lora);
+            }
+            listener_.line("--------------");
+            bool entry_failed = false;
+            for (auto& p : runs[i]) {
+                const attempt_end end = run_with_retries(p);
+                if (end == attempt_end::INTERRUPTED) {
+                    outcome.end = batch_end::INTERRUPTED;
+                    outcome.export_errors = export_errors_;
+                    return outcome;
+                }
+                entry_failed = entry_failed || end == attempt_end::FAILED;
+            }
+            if (entry_failed) {
+                ++outcome.failed_runs;
+            } else {
+                delete_download(i, cache);
+            }
+        }
+        const double minutes = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / 60.0;
+        listener_.line("---------------");
+        listener_.line("Batch completed");
+        listener_.line(fmt::format("Time taken: {:.1f} mins", minutes));
+        listener_.line("---------------");
+        if (outcome.failed_runs > 0) {
+            listener_.line(fmt::format("{} of {} runs failed (see benchmark_results.csv)", outcome.failed_runs,
+                                       plan_.runs.size()));
+        }
+        outcome.end = outcome.failed_runs > 0 ? batch_end::FAILED : batch_end::COMPLETED;
+        outcome.export_errors = export_errors_;
+        return outcome;
+    }
+
+  private:
+    using hf_cache_state = std::map<std::string, bool>;  // model -> its cache folder existed before the batch
+
+    benchmark_request request_for(const run_plan_entry& e) const {
+        benchmark_request r;
+        r.run.run_id = e.run_id;
+        r.run.model = e.model;
+        r.run.engine_name = e.engine;
+        r.run.instruction_template = e.instruction_template;
+        r.run.lora = e.lora;
+        r.run.quantization = e.quantization;
+        r.run.ooba_params = e.ooba_params_key;
+        r.run.download_filters = config_filters_string(e.include_patterns, e.exclude_patterns);
+        // The reference's min_p 0.1 (and, for Creative Writing, temperature 1.0) go
+        // with the engines that sample with min_p: transformers and ooba, not llama.cpp.
+        r.run.min_p_engine = e.client == "ooba" || e.engine == "transformers";
+        r.run.iterations = e.iterations;
+        r.run.results_dir = plan_.options.results_dir;
+        r.run.endpoints = endpoint_urls(e);
+        if (plan_.judge) {
+            r.judge.model = plan_.judge->model;
+            r.judge.engine_name = plan_.judge->engine;
+            r.judge.endpoints = {plan_.judge->endpoint};
+        }
+        r.pack = pack_;
+        r.revise = plan_.options.revise;
+        r.v1 = plan_.options.v1;
+        r.parser = settings_.parser;
+        r.scorer = settings_.scorer;
+        r.transport_attempts = settings_.retries + 1;
+        r.data_dir = plan_.options.data_dir;
+        r.judge_prompt_file = plan_.options.judge_prompt;
+        model_price price = price_table_find(settings_.prices, e.model).value_or(model_price{});
+        if (settings_.price_input >= 0.0) {
+            price.input_per_million = settings_.price_input;
+        }
+        if (settings_.price_output >= 0.0) {
+            price.output_per_million = settings_.price_output;
+        }
+        r.price_input_per_million = price.input_per_million;
+        r.price_output_per_million = price.output_per_million;
+        return r;
+    }
+
+    std::vector<std::string> endpoint_urls(const run_plan_entry& e) const {
+        if (!settings_.base_urls.empty() && e.line == 0) {
+            return settings_.base_urls;
+        }
+        return {e.endpoint};
+    }
+
+    // Once per key source: a key too short to redact (a local server's placeholder).
+    void short_keys_note() const {
+        std::set<std::string> told;
+        const auto note = [&](const std::string& key, const std::string& source) {
+            const std::string line = secret_short_key_note(key, source.empty() ? "the command line" : source);
+            if (!line.empty() && told.insert(source).second) {
+                listener_.problem("eqbench: " + line);
+            }
+        };
+        for (const auto& e : plan_.runs) {
+            note(e.api_key, e.api_key_source);
+        }
+        if (plan_.judge) {
+            note(plan_.judge->api_key, plan_.judge->api_key_source);
+        }
+    }
+
+    hf_cache_state cache_state_before() const {
+        hf_cache_state state;
+        const auto hub = hf_hub_cache(config_.hf_cache_dir);
+        for (const auto& e : plan_.runs) {
+            if (auto dir = hf_model_cache_dir(hub, e.model); dir && e.server && !e.model_is_local) {
+                std::error_code ec;
+                state.emplace(e.model, std::filesystem::exists(*dir, ec));
+            }
+        }
+        return state;
+    }
+
+    // -d: after a run, the model files a server downloaded for it go, unless a
+    // later run uses the same model or they were there before the batch.
+    void delete_download(std::size_t index, const hf_cache_state& before) const {
+        if (!plan_.options.delete_downloads) {
+            return;
+        }
+        const auto& e = plan_.runs[index];
+        const auto found = before.find(e.model);
+        if (found == before.end() || found->second) {
+            return;
+        }
+        for (std::size_t j = index + 1; j < plan_.runs.size(); ++j) {
+            if (plan_.runs[j].model == e.model) {
+                return;
+            }
+        }
+        const auto dir = hf_model_cache_dir(hf_hub_cache(config_.hf_cache_dir), e.model);
+        std::error_code ec;
+        if (dir && std::filesystem::exists(*dir, ec)) {
+            std::filesystem::remove_all(*dir, ec);
+            if (ec) {
+                listener_.problem(fmt::format("eqbench: could not delete {}: {}", dir->string(), ec.message()));
+            } else {
+                listener_.line("Deleted the downloaded model files: " + dir->string());
+            }
+        }
+    }
+
+    result<std::unique_ptr<endpoint_pool>> test_pool(const run_plan_entry& e, const std::vector<std::string>& urls) {
+        const auto engine = engine_kind_from_string(e.client);
+        if (!engine) {
+            return error{"unknown client " + e.client};
+        }
+        std::vector<std::unique_ptr<chat_client>> clients;
+        for (const auto& url : urls) {
+            endpoint_config cfg;
+            cfg.engine = *engine;
+            cfg.base_url = url;
+            cfg.api_key = e.api_key;
+            cfg.model = e.request_model;
+            cfg.instruction_template_path = e.client == "ooba" ? e.instruction_template : e.template_path;
+            cfg.timeout_s = e.timeout_s;
+            auto client = chat_client_create(cfg);
+            if (!client) {
+                return client.err();
+            }
+            clients.push_back(std::move(*client));
+        }
+        return std::make_unique<endpoint_pool>(std::move(clients), plan_.options.concurrency);
+    }
+
+    result<std::unique_ptr<endpoint_pool>> judge_pool() {
+        if (!plan_.judge) {
+            return error{"no judge is configured"};
+        }
+        const auto& j = *plan_.judge;
+        const auto engine = engine_kind_from_string(j.client);
+        if (!engine) {
+            return error{"unknown judge client " + j.client};
+        }
+        endpoint_config cfg;
+        cfg.engine = *engine;
+        cfg.base_url = j.endpoint;
+        cfg.api_key = j.api_key;
+        cfg.model = j.model;
+        cfg.timeout_s = std::max(settings_.timeout_s, judge_min_timeout_s);
+        auto client = chat_client_create(cfg);
+        if (!client) {
+            return client.err();
+        }
+        std::vector<std::unique_ptr<chat_client>> clients;
+        clients.push_back(std::move(*client));
+        return std::make_unique<endpoint_pool>(std::move(clients), plan_.options.concurrency);
+    }
+
+    attempt_end fail_run(planned_run& p, const std::string& why) {
+        listener_.problem(fmt::format("eqbench: run {} ({}) failed: {}", p.entry->run_id, p.kind->name, why));
+        if (auto exported = p.kind->export_failure(p.request, why); !exported) {
+            listener_.problem("eqbench: error: " + exported.err().message);
+            export_errors_ = true;
+        }
+        return attempt_end::FAILED;
+    }
+
+    // Why a failed attempt failed, and whether running it again could change that.
+    struct attempt_failure {
+        std::string why;
+        bool permanent = false;
+    };
+
+    attempt_end run_with_retries(planned_run& p) {
+        const run_plan_entry& e = *p.entry;
+        std::unique_ptr<local_server> server;
+        if (e.server && p.kind->needs_test_model) {
+            local_server_spec spec;
+            spec.command = e.server->command;
+            spec.cwd = e.server->cwd;
+            spec.gpus = e.server->gpus;
+            spec.env = e.server->env;
+            spec.port = e.server->port;
+            spec.health_paths = e.server->health_paths;
+            spec.startup_timeout_s = e.server->startup_timeout_s;
+            spec.log_path = std::filesystem::path(plan_.options.results_dir) / "logs" / ("server-" + e.run_id + ".log");
+            if (e.server->kind == "ooba" && e.server->downloads) {
+                listener_.line(fmt::format("Downloading {} with huggingface-cli...", e.model));
+                auto path = hf_download({e.model, e.include_patterns, e.exclude_patterns, config_.hf_cache_dir});
+                if (!path) {
+                    return stop_.load() ? attempt_end::INTERRUPTED : fail_run(p, path.err().message);
+                }
+                const std::filesystem::path folder(*path);
+                spec.command =
+                    text_replace_all(spec.command, "{model_dir_name}", shell_quote(folder.filename().string()));
+                spec.command =
+                    text_replace_all(spec.command, "{model_dir_parent}", shell_quote(folder.parent_path().string()));
+            }
+            server = std::make_unique<local_server>(std::move(spec));
+        }
+        attempt_failure last;
+        for (int attempt = 0; attempt <= plan_.options.run_retries; ++attempt) {
+            if (attempt > 0) {
+                listener_.line(fmt::format("Run {} failed: {}", e.run_id, last.why));
+                listener_.line(fmt::format("Retrying ({} of {})...", attempt, plan_.options.run_retries));
+            }
+            const attempt_end end = run_once(p, server.get(), last);
+            if (end != attempt_end::FAILED || stop_.load()) {
+                return stop_.load() ? attempt_end::INTERRUPTED : end;
+            }
+            if (last.permanent) {
+                break;
+            }
+        }
+        if (server) {
+            server->stop();
+        }
+        return fail_run(p, last.why);
+    }
+
+    // Starts the server when it is not running; "" or why it did not start.
+    std::string ensure_server(local_server& server) {
+        if (server.running()) {
+            return "";
+        }
+        listener_.line("Starting the model server: " + server.spec().command);
+        listener_.line("  (log: " + server.spec().log_path.string() + ")");
+        const auto t0 = std::chrono::steady_clock::now();
+        auto started = server.start(stop_);
+        if (!started) {
+            return started.err().message;
+        }
+        listener_.line(fmt::format("Server ready on port {} after {:.1f} s", server.port(),
+                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+        return "";
+    }
+
+    attempt_end run_once(planned_run& p, local_server* server, attempt_failure& last) {
+        const run_plan_entry& e = *p.entry;
+        std::vector<std::string> urls = endpoint_urls(e);
+        int restarts = 0;
+        const int max_restarts = e.server ? e.server->max_restarts : 0;
+        while (true) {
+            if (server != nullptr) {
+                if (const std::string why = ensure_server(*server); !why.empty()) {
+                    if (stop_.load()) {
+                        return attempt_end::INTERRUPTED;
+                    }
+                    last = {"the model server did not start: " + why, true};
+                    return attempt_end::FAILED;
+                }
+                for (auto& url : urls) {
+                    url = text_replace_all(e.endpoint, "{port}", std::to_string(server->port()));
+                }
+            }
+            std::unique_ptr<endpoint_pool> tests;
+            std::unique_ptr<endpoint_pool> judges;
+            if (p.kind->needs_test_model) {
+                auto pool = test_pool(e, urls);
+                if (!pool) {
+                    last = {pool.err().message, true};
+                    return attempt_end::FAILED;
+                }
+                tests = std::move(*pool);
+            }
+            if (p.kind->needs_judge) {
+                auto pool = judge_pool();
+                if (!pool) {
+                    last = {pool.err().message, true};
+                    return attempt_end::FAILED;
+                }
+                judges = std::move(*pool);
+            }
+
+            cancel_flag attempt_stop{false};
+            std::atomic<bool> server_down{false};
+            std::atomic<bool> finished{false};
+            std::string down_reason;
+            std::thread watchdog;
+            if (server != nullptr) {
+                const server_health_policy health{e.server->health_interval_s, e.server->health_timeout_s};
+                watchdog = std::thread([&, health] {
+                    local_server_watch(*server, health, finished, attempt_stop, server_down, down_reason);
+                });
+            }
+            run_counters counters;
+            const auto started = std::chrono::steady_clock::now();
+            const auto snapshot = [&] {
+                progress_snapshot s;
+                s.label = std::string(p.kind->name);
+                s.total = counters.total.load();
+                s.done = counters.done.load();
+                s.already_done = counters.already_done.load();
+                s.transport_retries = counters.transport_retries.load();
+                s.parse_failures = counters.answer_retries.load();
+                s.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                return s;
+            };
+            engine_settings es;
+            es.overwrite = plan_.options.overwrite;
+            es.rejudge = plan_.options.rejudge;
+            es.retries.max_attempts = settings_.retries + 1;
+            if (e.server) {
+                es.grace_s = local_server_grace_s;
+            }
+            if (settings_.verbose) {
+                es.verbose = [this](const std::string& text) { listener_.problem(text); };
+            }
+            es.tick = [&] {
+                if (stop_.load()) {
+                    attempt_stop = true;
+                }
+                if (counters.total.load() > 0) {
+                    listener_.progress(snapshot(), false);
+                }
+            };
+            auto outcome = engine_run(*p.bench, {tests.get(), judges.get()}, db_, es, counters, attempt_stop);
+            finished = true;
+            if (watchdog.joinable()) {
+                watchdog.join();
+            }
+            listener_.progress(snapshot(), true);
+            if (!outcome) {
+                last = {outcome.err().message, true};
+                return attempt_end::FAILED;
+            }
+            if (outcome->permanent) {
+                last = {outcome->summary.error, true};
+                return attempt_end::FAILED;
+            }
+            const run_summary& summary = outcome->summary;
+            if (summary.status == "interrupted" && stop_.load()) {
+                listener_.problem(fmt::format(
+                    "Interrupted: {}. Everything answered so far is stored in {}/eqbench.db; run the same command "
+                    "again to resume.",
+                    summary.error, plan_.options.results_dir));
+                return attempt_end::INTERRUPTED;
+            }
+            if (summary.status == "interrupted" && server_down.load()) {
+                if (restarts >= max_restarts) {
+                    server->stop();
+                    last = {"the model server " + down_reason + "; gave up after " + std::to_string(restarts) +
+                                " restarts\n  log: " + server->spec().log_path.string() + "\n" + server->log_tail(),
+                            true};
+                    return attempt_end::FAILED;
+                }
+                ++restarts;
+                listener_.line(fmt::format("The model server {}; restarting it ({} of {}) and resuming from the store",
+                                           down_reason, restarts, max_restarts));
+                server->stop();
+                continue;
+            }
+            run_summary closing = summary;
+            if (auto exported = engine_write_exports(*p.bench, db_, closing); !exported) {
+                listener_.problem("eqbench: error: " + exported.err().message);
+                export_errors_ = true;
+            }
+            for (const auto& text : closing.report) {
+                listener_.line(text);
+            }
+            if (summary.status == "failed") {
+                last = {summary.error, false};
+                return attempt_end::FAILED;
+            }
+            if (server != nullptr) {
+                server->stop();
+            }
+            return attempt_end::COMPLETED;
+        }
+    }
+
+    const run_plan& plan_;
+    const reference_config& config_;
+    const language_pack& pack_;
+    const batch_settings& settings_;
+    store& db_;
+    batch_listener& listener_;
+    const std::atomic<bool>& stop_;
+    bool export_errors_ = false;
+};
+
+}  // namespace
+
+result<batch_outcome> batch_run(const run_plan& plan, const reference_config& config, const language_pack& pack,
+                                const batch_settings& settings, store& db, batch_listener& listener,
+                                const std::atomic<bool>& stop) {
+    batch_runner runner(plan, config, pack, settings, db, listener, stop);
+    return runner.run();
+}
+
+}  // namespace eqb

@@ -1,0 +1,426 @@
+#include "bench/creative-writing/benchmark.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+#include "bench/creative-writing/judging.hpp"
+#include "core/python-float.hpp"
+#include "core/python-str.hpp"
+#include "core/text.hpp"
+#include "report/files.hpp"
+#include "run/answer-loop.hpp"
+
+namespace eqb {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+constexpr const char* generate_step = "generate";
+constexpr const char* judge_step = "judge";
+
+// Sent with every retry of a generation that came back empty or short (the
+// reference builds such a variant but never sends it).
+constexpr const char* content_retry_suffix =
+    "\n\nKeep it PG-13: leave out language or themes that a content filter would block.";
+
+ojson pairs_object(const emotion_pairs& pairs) {
+    ojson out = ojson::object();
+    for (const auto& p : pairs.items()) {
+        out[p.name] = p.value;
+    }
+    return out;
+}
+
+// One piece as the summary and the exports see it.
+struct piece_view {
+    int iteration = 1;
+    std::string prompt_id;
+    bool generated = false;
+    std::string response;
+    judgement judged;
+    bool judged_stored = false;
+};
+
+class creative_writing_benchmark final : public benchmark {
+  public:
+    creative_writing_benchmark(const creative_writing_settings& settings, const writing_prompt_set& prompts,
+                               const creative_writing_templates& templates)
+        : settings_(settings), prompts_(prompts), templates_(templates) {
+        key_ = creative_writing_run_key(settings_.run);
+        judge_key_ = key_ + "--judge--" + settings_.judge.model;
+        for (const auto& p : prompts_.prompts) {
+            by_id_[p.id] = &p;
+        }
+    }
+
+    std::vector<run_binding> runs() const override {
+        const std::string meta = metadata().dump();
+        return {{role::TEST, key_, "creative-writing", meta},
+                {role::JUDGE, judge_key_, "creative-writing-judge", meta}};
+    }
+
+    std::vector<task_spec> tasks() const override {
+        std::vector<task_spec> out;
+        for (int iteration = 1; iteration <= settings_.run.iterations; ++iteration) {
+            for (const auto& p : prompts_.prompts) {
+                out.push_back({iteration, p.id, {{generate_step, role::TEST}, {judge_step, role::JUDGE}}});
+            }
+        }
+        return out;
+    }
+
+    // A generation that never reached 300 characters is asked again on resume.
+    bool reusable(const step_spec& step, const item_record& record) const override {
+        return step.name == judge_step || record.state == "done";
+    }
+
+    step_outcome run_step(const task_spec& task, const step_spec& step, step_context& context) const override {
+        const writing_prompt& prompt = *by_id_.at(task.item_id);
+        const std::string seeded = writing_prompt_for_iteration(prompt, task.iteration);
+        step_outcome out;
+        if (step.name == generate_step) {
+            const generation g = generate(context, seeded);
+            if (g.loop.ended_by) {
+                out.ended_by = g.loop.ended_by;
+                out.error = g.loop.error;
+                return out;
+            }
+            out.record = g.record;
+            // No piece: the prompt is not scored, as in the reference.
+            out.stop_task = out.record.state != "done";
+            return out;
+        }
+        const item_record* written = context.earlier(generate_step);
+        // A piece written in this pass is written again before every judging try
+        // after the first, as the reference does; a stored one is judged again as it is.
+        const bool fresh = written != nullptr && !context.stored_at_start(generate_step);
+        item_record rewritten;
+        bool was_rewritten = false;
+        const auto rewrite = [&](judgement& j) -> std::optional<std::string> {
+            const generation g = generate(context, seeded);
+            if (g.loop.ended_by) {
+                j.ended_by = g.loop.ended_by;
+                j.error = g.loop.error;
+                return std::nullopt;
+            }
+            rewritten = g.record;
+            was_rewritten = true;
+            if (g.record.state != "done") {
+                j.dropped = true;
+                return std::nullopt;
+            }
+            return g.record.answer;
+        };
+        const judgement j = judge_piece(
+            context, written != nullptr ? written->answer : std::string(),
+            [&](const std::string& piece) {
+                return creative_writing_judge_prompt(templates_, seeded, prompt.reference_output, piece,
+                                                     prompt.criteria);
+            },
+            fresh ? std::function<std::optional<std::string>(judgement&)>(rewrite) : nullptr);
+        if (j.ended_by) {
+            out.ended_by = j.ended_by;
+            out.error = j.error;
+            return out;
+        }
+        out.record = judgement_record(j);
+        if (was_rewritten) {
+            rewritten.step = generate_step;
+            out.replaced.push_back(rewritten);
+        }
+        return out;
+    }
+
+    result<run_summary> summarize(store_view& view, const run_totals& totals, const run_usage& usage) override {
+        pieces_ = pieces(view);
+        iteration_scores_.clear();
+        for (int iteration = 1; iteration <= settings_.run.iterations; ++iteration) {
+            std::vector<double> scores;
+            for (const auto& piece : pieces_) {
+                if (piece.iteration == iteration && piece.judged.result) {
+                    scores.push_back(piece.judged.result->score);
+                }
+            }
+            iteration_scores_.push_back(creative_writing_iteration_score(scores));
+        }
+        std::vector<double> counted;
+        std::vector<double> scaled;
+        for (const auto& s : iteration_scores_) {
+            if (s) {
+                counted.push_back(*s);
+                scaled.push_back(10.0 * *s);
+            }
+        }
+        score_ = creative_writing_run_score(counted);
+        interval_ = creative_writing_interval(scaled);
+        run_summary summary;
+        summary.score = score_;
+        if (totals.interrupted) {
+            summary.status = "interrupted";
+            summary.error =
+                fmt::format("{} of {} pieces not finished yet (interrupted)", totals.tasks - totals.done, totals.tasks);
+        } else if (totals.unanswered > 0) {
+            summary.status = "failed";
+            summary.error = fmt::format(
+                "{} pieces got no answer from a server after every retry; run the same command again to retry them",
+                totals.unanswered);
+        } else if (counted.empty()) {
+            summary.status = "failed";
+            summary.error = "no iteration had more than 10 scored prompts";
+        }
+        summary.results_json = ojson{{"score", score_}}.dump();
+
+        int scored = 0;
+        int criteria = 0;
+        for (const auto& piece : pieces_) {
+            if (piece.judged.result) {
+                ++scored;
+                criteria += piece.judged.result->parsed;
+            }
+        }
+        auto& lines = summary.report;
+        for (std::size_t i = 0; i < iteration_scores_.size(); ++i) {
+            lines.push_back(iteration_scores_[i]
+                                ? fmt::format("Iteration {}: {:.2f}", i + 1, 10.0 * *iteration_scores_[i])
+                                : fmt::format("Iteration {}: not scored (10 prompts or fewer)", i + 1));
+        }
+        lines.push_back(fmt::format("Average: {:.2f} ({:.2f}, {:.2f})", interval_.mean, interval_.low, interval_.high));
+        lines.push_back(fmt::format("Judged: {} of {} pieces scored, {:.1f} criteria parsed per piece", scored,
+                                    pieces_.size(), scored > 0 ? static_cast<double>(criteria) / scored : 0.0));
+        lines.push_back("----creative-writing Benchmark Complete----");
+        lines.push_back(local_timestamp());
+        lines.push_back(fmt::format("Time taken: {:.1f} mins", totals.seconds / 60.0));
+        lines.push_back("Prompt Format: " + settings_.run.instruction_template);
+        lines.push_back("Model: " + settings_.run.model);
+        if (summary.status == "failed") {
+            lines.push_back("Benchmark Failed: " + summary.error);
+        }
+        lines.push_back("Creative Writing Score: " + python_float_repr(score_));
+        lines.push_back("Judge: " + settings_.judge.model);
+        lines.push_back(fmt::format(
+            "Requests sent: {}, tokens: {} in / {} out", usage.test.requests + usage.judge.requests,
+            usage.test.input_tokens + usage.judge.input_tokens, usage.test.output_tokens + usage.judge.output_tokens));
+        return summary;
+    }
+
+    result<bool> write_exports(store_view&, run_summary& summary) override {
+        const reference_run& r = settings_.run;
+        ojson entry;
+        entry["run_metadata"] = {{"run_id", r.run_id},
+                                 {"benchmark", "creative-writing"},
+                                 {"model_path", r.model},
+                                 {"lora_path", r.lora},
+                                 {"instruction_template", r.instruction_template},
+                                 {"bitsandbytes_quant", r.quantization},
+                                 {"total_iterations", r.iterations},
+                                 {"inference_engine", r.engine_name},
+                                 {"ooba_params", r.ooba_params},
+                                 {"download_filters", r.download_filters},
+                                 {"judge_model", settings_.judge.model}};
+        entry["iterations"] = ojson::object();
+        for (int iteration = 1; iteration <= r.iterations; ++iteration) {
+            ojson it;
+            it["individual_scores"] = ojson::object();
+            it["test_model_response"] = ojson::object();
+            it["judge_model_response"] = ojson::object();
+            for (const auto& piece : pieces_) {
+                if (piece.iteration != iteration || !piece.generated) {
+                    continue;
+                }
+                it["test_model_response"][piece.prompt_id] = piece.response;
+                if (!piece.judged.answer.empty()) {
+                    it["individual_scores"][piece.prompt_id] = pairs_object(piece.judged.scores);
+                    it["judge_model_response"][piece.prompt_id] = ojson::array({piece.judged.answer});
+                }
+            }
+            const auto& s = iteration_scores_[static_cast<std::size_t>(iteration - 1)];
+            it["creative_writing_score"] = s ? ojson(*s) : ojson(nullptr);
+            entry["iterations"][std::to_string(iteration)] = std::move(it);
+        }
+        entry["creative_writing_results"] = {
+            {"score", score_}, {"mean", interval_.mean}, {"ci_low", interval_.low}, {"ci_high", interval_.high}};
+        if (auto merged = raw_results_merge(r.results_dir / "raw_results.json", key_, entry.dump()); !merged) {
+            return merged;
+        }
+        int scored = 0;
+        for (const auto& piece : pieces_) {
+            scored += piece.judged.result ? 1 : 0;
+        }
+        const bool failed = summary.status != "completed";
+        const std::vector<std::string> row = {r.run_id,
+                                              local_timestamp(),
+                                              r.instruction_template,
+                                              r.model,
+                                              r.lora,
+                                              r.quantization,
+                                              failed ? "FAILED" : python_float_repr(score_),
+                                              "creative-writing",
+                                              failed ? "FAILED" : std::to_string(scored),
+                                              std::to_string(r.iterations),
+                                              r.engine_name,
+                                              r.ooba_params,
+                                              r.download_filters,
+                                              summary.error};
+        if (auto appended = benchmark_csv_append(r.results_dir / "benchmark_results.csv", row); !appended) {
+            return appended;
+        }
+        return file_write_atomic(r.results_dir / ("creative-writing-" + text_file_name_part(r.run_id) + "-" +
+                                                  text_file_name_part(r.model) + ".txt"),
+                                 sample_text());
+    }
+
+  private:
+    struct generation {
+        answer_loop_result loop;
+        item_record record;
+    };
+
+    // Writes the piece: 0.7 (1.0 with min_p for transformers and ooba) and 0.1
+    // warmer after an empty or short answer, 4 tries.
+    generation generate(step_context& context, const std::string& seeded) const {
+        const bool local = settings_.run.min_p_engine;
+        const std::string base = creative_writing_test_prompt(templates_, seeded);
+        answer_policy policy;
+        policy.tries = creative_writing_generation_tries;
+        policy.temperature = local ? creative_writing_local_temperature : creative_writing_api_temperature;
+        policy.temperature_step = creative_writing_temperature_step;
+        policy.temperature_cap = local ? creative_writing_local_temperature_cap : creative_writing_api_temperature_cap;
+        generation g;
+        g.loop = answer_loop(
+            context, role::TEST, policy,
+            [&](const answer_try& t) {
+                chat_request request;
+                request.messages.push_back({"user", t.index == 0 ? base : base + content_retry_suffix});
+                request.temperature = t.temperature;
+                request.max_tokens = creative_writing_max_tokens;
+                if (local) {
+                    request.min_p = reference_min_p;
+                }
+                return request;
+            },
+            [](const std::string& received) {
+                // The reference strips the piece; an empty or short one is asked again.
+                answer_verdict verdict;
+                verdict.text = python_strip(received);
+                verdict.accepted = python_len(verdict.text) >= creative_writing_min_chars;
+                verdict.rejection = "the piece is shorter than 300 characters";
+                return verdict;
+            });
+        g.record.state = g.loop.accepted ? "done" : "failed";
+        g.record.answer = g.loop.text;
+        g.record.tries = g.loop.tries;
+        return g;
+    }
+
+    std::vector<piece_view> pieces(store_view& view) const {
+        std::map<std::pair<int, std::string>, const item_record*> generated;
+        std::map<std::pair<int, std::string>, const item_record*> judged;
+        for (const auto& item : view.items(role::TEST)) {
+            if (item.step == generate_step) {
+                generated[{item.iteration, item.item_id}] = &item;
+            }
+        }
+        for (const auto& item : view.items(role::JUDGE)) {
+            if (item.step == judge_step) {
+                judged[{item.iteration, item.item_id}] = &item;
+            }
+        }
+        std::vector<piece_view> out;
+        for (int iteration = 1; iteration <= settings_.run.iterations; ++iteration) {
+            for (const auto& p : prompts_.prompts) {
+                piece_view piece;
+                piece.iteration = iteration;
+                piece.prompt_id = p.id;
+                const auto gen = generated.find({iteration, p.id});
+                if (gen != generated.end() && gen->second->state == "done") {
+                    piece.generated = true;
+                    piece.response = gen->second->answer;
+                    const auto j = judged.find({iteration, p.id});
+                    if (j != judged.end()) {
+                        piece.judged = judgement_from_record(*j->second);
+                        piece.judged_stored = true;
+                    }
+                }
+                out.push_back(std::move(piece));
+            }
+        }
+        return out;
+    }
+
+    // The per-run text file, like the leaderboard's sample files.
+    std::string sample_text() const {
+        const reference_run& r = settings_.run;
+        std::string text = "Creative Writing v2\nRun: " + r.run_id + "\nModel: " + r.model +
+                           "\nJudge: " + settings_.judge.model + "\n\n";
+        for (std::size_t i = 0; i < iteration_scores_.size(); ++i) {
+            const auto& s = iteration_scores_[i];
+            text += s ? fmt::format("Iteration {}: {:.2f}\n", i + 1, 10.0 * *s)
+                      : fmt::format("Iteration {}: not scored (10 prompts or fewer)\n", i + 1);
+        }
+        text += fmt::format("Average: {:.2f} ({:.2f}, {:.2f}) 95% interval, mean +- 1.96 x SEM\n", interval_.mean,
+                            interval_.low, interval_.high);
+        text += "Creative Writing Score: " + python_float_repr(score_) + "\n";
+        for (const auto& piece : pieces_) {
+            text += "\n==========\nIteration " + std::to_string(piece.iteration) + ", prompt " + piece.prompt_id + "\n";
+            text += piece.judged.result ? fmt::format("Score: {:.2f} ({} criteria parsed)\n",
+                                                      10.0 * piece.judged.result->score, piece.judged.result->parsed)
+                                        : std::string("Score: none\n");
+            text += "\n[Output]\n" + piece.response + "\n\n[Judge scores]\n";
+            for (const auto& p : piece.judged.scores.items()) {
+                text += p.name + ": " + p.text + "\n";
+            }
+        }
+        return text;
+    }
+
+    ojson metadata() const {
+        const reference_run& r = settings_.run;
+        ojson meta;
+        meta["run_id"] = r.run_id;
+        meta["benchmark"] = "creative-writing";
+        meta["model_path"] = r.model;
+        meta["lora_path"] = r.lora;
+        meta["instruction_template"] = r.instruction_template;
+        meta["bitsandbytes_quant"] = r.quantization;
+        meta["total_iterations"] = r.iterations;
+        meta["inference_engine"] = r.engine_name;
+        meta["ooba_params"] = r.ooba_params;
+        meta["download_filters"] = r.download_filters;
+        meta["judge_model"] = settings_.judge.model;
+        meta["judge_engine"] = settings_.judge.engine_name;
+        meta["prompts_file"] = prompts_.source;
+        meta["test_template"] = templates_.test_source;
+        meta["judge_template"] = templates_.judge_source;
+        meta["endpoints"] = r.endpoints;
+        meta["judge_endpoints"] = settings_.judge.endpoints;
+        return meta;
+    }
+
+    creative_writing_settings settings_;
+    writing_prompt_set prompts_;
+    creative_writing_templates templates_;
+    std::map<std::string, const writing_prompt*> by_id_;
+    std::string key_;
+    std::string judge_key_;
+    std::vector<piece_view> pieces_;
+    std::vector<std::optional<double>> iteration_scores_;
+    double score_ = 0.0;
+    mean_interval interval_;
+};
+
+}  // namespace
+
+std::string creative_writing_run_key(const reference_run& r) {
+    return r.run_id + "--creative-writing--" + r.model + "--" + r.lora + "--" + r.instruction_template + "--" +
+           r.quantization + "--" + r.engine_name + "--" + r.ooba_params + "--" + r.download_filters;
+}
+
+result<std::unique_ptr<benchmark>> creative_writing_create(const creative_writing_settings& settings,
+                                                           const writing_prompt_set& prompts,
+                                                           const creative_writing_templates& templates) {
+    return std::unique_ptr<benchmark>(std::make_unique<creative_writing_benchmark>(settings, prompts, templates));
+}
+
+}  // namespace eqb

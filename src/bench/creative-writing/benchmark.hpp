@@ -1,0 +1,48 @@
+#pragma once
+// Creative Writing v2 on the engine (SPEC section 7): one task per (iteration,
+// prompt) with two steps, "generate" (the model under test writes) and "judge"
+// (the judge scores the piece). Generations live in the run of the reference's
+// key, judgements in a judge run of their own (key + "--judge--" + judge), so
+// --rejudge or another judge never asks for a piece again.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/creative-writing/prompts.hpp"
+#include "bench/eq-bench/benchmark.hpp"
+#include "run/benchmark.hpp"
+
+namespace eqb {
+
+constexpr int creative_writing_max_tokens = 3000;
+constexpr double creative_writing_api_temperature = 0.7;
+constexpr double creative_writing_local_temperature = 1.0;
+constexpr double creative_writing_temperature_step = 0.1;
+constexpr double creative_writing_api_temperature_cap = 1.0;
+constexpr double creative_writing_local_temperature_cap = 1.5;
+constexpr int creative_writing_generation_tries = 4;
+constexpr std::size_t creative_writing_min_chars = 300;  // shorter answers are asked again
+
+// The judge of Creative Writing and Judgemark.
+struct judge_settings {
+    std::string model;
+    std::string engine_name;             // as the user named it
+    std::vector<std::string> endpoints;  // base URLs, for the metadata
+};
+
+struct creative_writing_settings {
+    reference_run run;
+    judge_settings judge;
+};
+
+// The reference's run key:
+// {run_id}--creative-writing--{model}--{lora}--{template}--{quant}--{engine}--{ooba}--{filters}.
+std::string creative_writing_run_key(const reference_run& run);
+
+result<std::unique_ptr<benchmark>> creative_writing_create(const creative_writing_settings& settings,
+                                                           const writing_prompt_set& prompts,
+                                                           const creative_writing_templates& templates);
+
+}  // namespace eqb
