@@ -55,7 +55,7 @@ struct scenario_set {
     const scenario* find(std::string_view id) const;  // nullptr when absent
 };
 
-// Parses scenario_prompts.txt as the reference does: lines split on \n, \r\n or
+// Parses scenario_prompts.txt (the file's bytes) as the reference does: lines split on \n, \r\n or
 // \r; a stripped line matching `^########\s*(\S+)` starts a scenario, one
 // matching `^#######\s*Prompt(\d+)` starts a prompt (its number is ignored);
 // other lines belong to the current prompt (trailing newline removed); each
@@ -69,14 +69,15 @@ result<scenario_set> scenarios_load(const std::filesystem::path& path);
 // and is skipped, as the reference skips it"; empty when nothing was dropped.
 std::vector<std::string> dropped_scenario_messages(const scenario_set& set);
 
-// Parses scenario_notes.txt as the reference's load_scenario_notes does: a line
+// Parses scenario_notes.txt (text as python_text_decode returns it) as the
+// reference's load_scenario_notes does: a line
 // starting "# " opens the notes of the id it names (the line stripped of '#',
 // ' ' and '\n' at both ends); the following lines, joined with \n and stripped,
 // are its notes; an id followed directly by another header gets none.
 std::map<std::string, std::string> scenario_notes_parse(std::string_view text);
 
-// Rubric criteria as the reference reads them: every stripped, non-empty line
-// not starting with '#', in file order.
+// Rubric criteria (text as python_text_decode returns it) as the reference
+// reads them: every stripped, non-empty line not starting with '#', in file order.
 std::vector<std::string> rubric_criteria_parse(std::string_view text);
 
 // Every prompt file of the benchmark, as text (newlines normalised to \n, as
