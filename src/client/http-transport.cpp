@@ -227,7 +227,12 @@ transport_status http_status_classify(int http_status) {
     return transport_status::HTTP_ERROR;
 }
 
-http_post_reply http_post(const http_post_request& request, const cancel_flag& cancel) {
+namespace {
+
+enum class http_method { GET, POST };
+
+// One exchange; GET and POST differ only in the method and the body.
+http_post_reply http_perform(const http_post_request& request, http_method method, const cancel_flag& cancel) {
     http_post_reply reply;
     if (cancel.load()) {
         reply.status = transport_status::CANCELLED;
@@ -259,9 +264,13 @@ http_post_reply http_post(const http_post_request& request, const cancel_flag& c
     char error_buffer[CURL_ERROR_SIZE] = {};
     CURL* easy = handles.easy.get();
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (method == http_method::POST) {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    } else {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    }
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(easy, CURLOPT_USERAGENT, user_agent);
     // gzip only: answers are small JSON, and brotli at a server's default
@@ -311,6 +320,16 @@ http_post_reply http_post(const http_post_request& request, const cancel_flag& c
         }
     }
     return reply;
+}
+
+}  // namespace
+
+http_post_reply http_post(const http_post_request& request, const cancel_flag& cancel) {
+    return http_perform(request, http_method::POST, cancel);
+}
+
+http_post_reply http_get(const http_post_request& request, const cancel_flag& cancel) {
+    return http_perform(request, http_method::GET, cancel);
 }
 
 }  // namespace eqb

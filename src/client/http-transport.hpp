@@ -1,6 +1,6 @@
 #pragma once
-// The libcurl transport behind every chat client (internal to src/client):
-// one POST, one easy handle, timeouts and cancellation. libcurl stays in the .cpp.
+// The libcurl transport behind every chat client and the Sheets upload (src/upload):
+// one POST (or GET), one easy handle, timeouts and cancellation. libcurl stays in the .cpp.
 
 #include <ctime>
 #include <optional>
@@ -33,6 +33,10 @@ struct http_post_reply {
 
 // Performs the POST; blocks; safe to call from many threads at once.
 http_post_reply http_post(const http_post_request& request, const cancel_flag& cancel);
+
+// Performs a GET of request.url with its headers and timeouts (the body is not
+// sent); blocks; safe to call from many threads at once.
+http_post_reply http_get(const http_post_request& request, const cancel_flag& cancel);
 
 // Seconds to wait from a Retry-After value: delta-seconds (decimals allowed) or
 // an HTTP-date relative to `now`; nullopt when unparseable. Never negative.
