@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/python-float.hpp"
+#include "scoring/elo-pairwise.hpp"
 
 namespace eqb {
 
@@ -12,8 +13,9 @@ namespace {
 constexpr std::size_t stage1_samples = 10;
 constexpr std::size_t comprehensive_samples = 9999;  // EQ-Bench 3's last stage: every item
 constexpr std::size_t cw3_last_samples = 48;
-constexpr std::size_t tier_half = 2;     // radius tier 2 takes samples / 2
-constexpr std::size_t tier_quarter = 4;  // radius tier 3 takes samples / 4
+constexpr std::size_t tier_half = 2;                    // radius tier 2 takes samples / 2
+constexpr std::size_t tier_quarter = 4;                 // radius tier 3 takes samples / 4
+constexpr std::string_view preferred_scenario = "404";  // sorted first so stage 1's single pair is this one
 
 std::vector<elo_stage> make_schedule(std::initializer_list<std::size_t> later_samples) {
     std::vector<elo_stage> out;
@@ -216,6 +218,49 @@ std::size_t elo_opponent_cap(const elo_stage& stage, std::size_t depth) {
         return std::max<std::size_t>(1, stage.samples / tier_half);
     }
     return std::max<std::size_t>(1, stage.samples / tier_quarter);
+}
+
+std::vector<std::size_t> eqbench3_pairs_to_judge(std::span<const eqbench3_item> candidates,
+                                                 std::size_t existing_for_pair, std::size_t cap) {
+    if (existing_for_pair >= cap) {
+        return {};
+    }
+    const std::size_t effective_cap = cap - existing_for_pair;
+    std::vector<std::size_t> order(candidates.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    if (candidates.size() <= effective_cap) {
+        return order;
+    }
+    // The reference's key: (0, int(iter)) for "404", else (1, scenario, int(iter));
+    // an iteration int() cannot read (the reference would raise) sorts as 0.
+    const auto key_less = [&](std::size_t a, std::size_t b) {
+        const auto& x = candidates[a];
+        const auto& y = candidates[b];
+        const bool x404 = x.scenario_id == preferred_scenario;
+        const bool y404 = y.scenario_id == preferred_scenario;
+        if (x404 != y404) {
+            return x404;
+        }
+        if (!x404 && x.scenario_id != y.scenario_id) {
+            return x.scenario_id < y.scenario_id;
+        }
+        return python_int(x.iteration).value_or(0) < python_int(y.iteration).value_or(0);
+    };
+    std::vector<std::size_t> sorted = order;
+    std::stable_sort(sorted.begin(), sorted.end(), key_less);
+    std::vector<bool> keep(candidates.size(), false);
+    for (const auto position : eqbench3_evenly_sample(sorted.size(), effective_cap)) {
+        keep[sorted[position]] = true;
+    }
+    std::vector<std::size_t> out;
+    for (const auto i : order) {
+        if (keep[i]) {
+            out.push_back(i);
+        }
+    }
+    return out;
 }
 
 }  // namespace eqb

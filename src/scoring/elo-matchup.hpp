@@ -69,4 +69,19 @@ std::vector<std::size_t> cw3_pick_matchups(std::size_t rank, std::size_t ladder_
 // distance 1, 2, >= 3.
 std::size_t elo_opponent_cap(const elo_stage& stage, std::size_t depth);
 
+// One (scenario, iteration) item two EQ-Bench 3 models can be compared on.
+struct eqbench3_item {
+    std::string scenario_id;
+    std::string iteration;
+};
+
+// _judge_scenario_pairs_in_parallel's choice for one opponent: `candidates` are
+// the items not judged yet for the pair, in submission order (scenario id, then
+// iteration, as strings). The effective cap is cap - existing_for_pair (nothing
+// when that is 0); above it, evenly_sample keeps that many of the candidates
+// sorted with scenario "404" first, then by scenario id and int(iteration).
+// Returns the kept candidates' indices in submission order.
+std::vector<std::size_t> eqbench3_pairs_to_judge(std::span<const eqbench3_item> candidates,
+                                                 std::size_t existing_for_pair, std::size_t cap);
+
 }  // namespace eqb

@@ -74,10 +74,9 @@ double fraction_from_margin(double outcome_for_test, double margin) {
     return 1.0 - margin;
 }
 
-// Python's int(text) >= limit for a str, or nullopt where int() raises
-// ValueError: surrounding whitespace, one sign, decimal digits of any script
-// with single underscores between them.
-std::optional<bool> python_int_at_least(std::string_view text, long long limit) {
+}  // namespace
+
+std::optional<long long> python_int(std::string_view text) {
     const std::string s = python_strip(text);
     std::size_t pos = 0;
     bool negative = false;
@@ -85,7 +84,7 @@ std::optional<bool> python_int_at_least(std::string_view text, long long limit) 
         negative = s[pos] == '-';
         ++pos;
     }
-    constexpr long long saturation = 1000000000000LL;  // any larger magnitude compares the same here
+    constexpr long long saturation = 1000000000000000000LL;
     long long value = 0;
     bool digit_seen = false;
     bool underscore_last = false;
@@ -102,17 +101,15 @@ std::optional<bool> python_int_at_least(std::string_view text, long long limit) 
         if (d < 0) {
             return std::nullopt;
         }
-        value = std::min(saturation, value * 10 + d);
+        value = value >= saturation / 10 ? saturation : value * 10 + d;
         digit_seen = true;
         underscore_last = false;
     }
     if (!digit_seen || underscore_last) {
         return std::nullopt;
     }
-    return (negative ? -value : value) >= limit;
+    return negative ? -value : value;
 }
-
-}  // namespace
 
 pairwise_tally eqbench3_pairwise_tally(std::span<const judge_member> members) {
     int a = 0;
@@ -179,7 +176,8 @@ pairwise_fraction cw3_fraction_for_test(double outcome_for_test, int plus_for_te
 pairwise_counts eqbench3_downscale_analysis_pair(std::string_view scenario_id, double outcome_for_test,
                                                  int plus_for_test, int plus_for_other) {
     pairwise_counts out{plus_for_test, plus_for_other, {}};
-    if (python_int_at_least(scenario_id, eqbench3_analysis_first_id).value_or(false)) {
+    const auto id = python_int(scenario_id);
+    if (id && *id >= eqbench3_analysis_first_id) {
         if (outcome_for_test == 1.0) {
             out.plus_for_test = 1;
             out.plus_for_other = 0;

@@ -21,6 +21,11 @@ constexpr int eqbench3_max_possible_diff = 30;   // MAX_POSSIBLE_DIFF: plus diff
 constexpr double cw3_max_possible_diff = 45.0;   // compute_fraction_for_test_cw's divisor (not a cap)
 constexpr int eqbench3_analysis_first_id = 400;  // numeric scenario ids from 400 are analysis tasks
 
+// Python's int(text) for a str: surrounding whitespace, one sign, decimal digits
+// of any script with single underscores between them; nullopt where int()
+// raises ValueError. Magnitudes beyond 1e18 saturate.
+std::optional<long long> python_int(std::string_view text);
+
 // One top-level member of the judge's JSON object, in the object's order, with
 // duplicate keys collapsed as Python's json does (first position, last value).
 // `text` is the value when it is a JSON string, nullopt for any other type.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -134,6 +135,68 @@ TEST_F(elo_matchup_conformance, cw3_pick_tables_with_a_fresh_random_42_per_call)
         }
     }
     EXPECT_GT(draws, 10);
+}
+
+// The selection side of the reference runs with a stub judge: given each loop's
+// rank (the judge is not reproducible here), the picks, the stage-1 jitter of the
+// run's Random(42), depths, caps and the logical pairs judged per opponent.
+TEST_F(elo_matchup_conformance, eqbench3_runs_pick_cap_and_pairs_per_loop) {
+    const auto& schedule = eqb::elo_schedule(eqb::elo_benchmark::EQBENCH3);
+    int opponents = 0;
+    for (const auto& run : doc_["eqbench3"]["runs"]) {
+        SCOPED_TRACE(run["name"].get<std::string>());
+        std::vector<eqb::eqbench3_item> items;
+        for (const auto& sid : run["scenarios"]) {
+            for (const auto& it : run["iterations"]) {
+                items.push_back({sid.get<std::string>(), it.get<std::string>()});
+            }
+        }
+        std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.scenario_id, a.iteration) < std::tie(b.scenario_id, b.iteration);
+        });
+        std::map<std::string, std::set<std::string>> judged;  // opponent -> scenario ids judged this run
+        eqb::python_random rng(42);
+        for (const auto& loop : run["loops"]) {
+            const auto stage = loop["stage"].get<std::size_t>();
+            SCOPED_TRACE("stage " + std::to_string(stage));
+            const auto rank = loop["rank"].get<std::size_t>();
+            const auto picks =
+                eqb::eqbench3_pick_matchups(rank, loop["ladder_len"].get<std::size_t>(), schedule[stage - 1], rng);
+            EXPECT_EQ(picks.ranks, loop["opponent_ranks"].get<std::vector<std::size_t>>());
+            if (loop.contains("jitter")) {
+                ASSERT_TRUE(picks.jitter.has_value());
+                EXPECT_EQ(*picks.jitter, loop["jitter"].get<std::int64_t>());
+            }
+            for (const auto& o : loop["opponents"]) {
+                const auto model = o["model"].get<std::string>();
+                const auto opp_rank = o["rank"].get<std::size_t>();
+                const std::size_t depth = opp_rank > rank ? opp_rank - rank : rank - opp_rank;
+                EXPECT_EQ(depth, o["depth"].get<std::size_t>()) << model;
+                const auto cap = eqb::elo_opponent_cap(schedule[stage - 1], depth);
+                EXPECT_EQ(cap, o["cap"].get<std::size_t>()) << model;
+                std::vector<eqb::eqbench3_item> candidates;
+                for (const auto& it : items) {
+                    if (judged[model].count(it.scenario_id) == 0) {
+                        candidates.push_back(it);
+                    }
+                }
+                std::vector<std::pair<int, std::string>> got;
+                for (const auto k : eqb::eqbench3_pairs_to_judge(candidates, judged[model].size(), cap)) {
+                    got.emplace_back(std::stoi(candidates[k].scenario_id), candidates[k].iteration);
+                    judged[model].insert(candidates[k].scenario_id);
+                }
+                std::sort(got.begin(), got.end());  // the trace lists pairs by numeric scenario id
+                std::vector<std::pair<int, std::string>> want;
+                for (const auto& p : o["pairs"]) {
+                    want.emplace_back(std::stoi(p[0].get<std::string>()), p[1].get<std::string>());
+                }
+                EXPECT_EQ(got, want) << model;
+                EXPECT_EQ(got.size(), o["new_pairs"].get<std::size_t>()) << model;
+                ++opponents;
+            }
+        }
+    }
+    EXPECT_GT(opponents, 100);
 }
 
 TEST(elo_matchup, cw3_radius_three_quota_picks_rank_plus_three_with_seed_42) {
