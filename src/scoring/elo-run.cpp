@@ -92,7 +92,7 @@ bool cw3_id_less(const std::string& a, const std::string& b) {
 // Results stored for this run, found by the request they answer; each is used once.
 class judged_results {
   public:
-    judged_results(const elo_run_input& input) : input_(input), used_(input.judged.size(), false) {
+    explicit judged_results(const elo_run_input& input) : input_(input), used_(input.judged.size(), false) {
         for (std::size_t i = 0; i < input.judged.size(); ++i) {
             const auto& c = input.judged[i];
             if (c.test_model != input.test_model) {
@@ -664,6 +664,29 @@ class cw3_run {
 };
 
 }  // namespace
+
+elo_comparison elo_comparison_judged(const std::string& test_model, const elo_request& request,
+                                     const comparison_outcome& outcome) {
+    elo_comparison c = elo_comparison_failed(test_model, request);
+    c.error = false;
+    c.outcome_for_test = outcome.outcome_for_test;
+    c.plus_for_test = outcome.plus_for_test;
+    c.plus_for_other = outcome.plus_for_other;
+    c.fraction_for_test = outcome.fraction_for_test;
+    return c;
+}
+
+elo_comparison elo_comparison_failed(const std::string& test_model, const elo_request& request) {
+    elo_comparison c;
+    c.test_model = test_model;
+    c.neighbor_model = request.neighbor_model;
+    c.item_id = request.item_id;
+    c.test_iteration = request.test_iteration;
+    c.neighbor_iteration = request.neighbor_iteration;
+    c.direction = request.direction;
+    c.error = true;
+    return c;
+}
 
 elo_run_step elo_run_next(const elo_run_input& input) {
     if (input.benchmark == elo_benchmark::EQBENCH3) {

@@ -45,10 +45,11 @@ struct elo_pool_model {
 // Everything a rating run depends on.
 struct elo_run_input {
     elo_benchmark benchmark = elo_benchmark::EQBENCH3;
-    // The pool in stored order (the Elo file's order), the model being rated
-    // included if it has an entry; ties of the rating sort keep this order.
+    // The pool in stored order (the Elo file's order; ties of the rating sort
+    // keep it), including the model being rated with its iterations (a model
+    // new to the pool last, without elo; one missing from `models` has no items).
     std::vector<elo_pool_model> models;
-    std::string test_model;  // the model being rated (its entry: in `models`, or appended)
+    std::string test_model;  // the model being rated
     // The comparisons stored before this run, in stored order (CW3: each model's
     // stored list, models in pool order).
     std::vector<elo_comparison> existing;
@@ -113,11 +114,20 @@ struct elo_run_result {
 struct elo_run_step {
     bool done = false;
     std::vector<elo_request> batch;  // when not done: in one-thread submission order
-    elo_run_result result;           // when done (loops and comparisons so far otherwise)
+    elo_run_result result;           // when done; otherwise the loops so far (the last one being judged)
 };
 
 // Replays the run over `input` and returns what comes next. Pure; deterministic.
 elo_run_step elo_run_next(const elo_run_input& input);
+
+// The stored result of `request` from the judge's outcome (eqbench3_comparison_outcome
+// or cw3_comparison_outcome of the answer).
+elo_comparison elo_comparison_judged(const std::string& test_model, const elo_request& request,
+                                     const comparison_outcome& outcome);
+
+// The error record of `request` (the judge call failed or its answer had no
+// usable verdict): stored like a result, never rated.
+elo_comparison elo_comparison_failed(const std::string& test_model, const elo_request& request);
 
 // deduplicate_comparisons_cw: the first of the comparisons sharing item, the
 // sorted (model, iteration) pairs and round(fraction, 4); with `test_model`,

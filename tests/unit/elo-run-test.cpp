@@ -22,18 +22,18 @@ eqb::elo_comparison judge(const std::string& test_model, const eqb::elo_request&
         return static_cast<int>(std::hash<std::string>{}(m) % 7U);  // a fixed function within one process
     };
     const int wobble = static_cast<int>(std::hash<std::string>{}(r.item_id + r.neighbor_model) % 3U);
-    eqb::elo_comparison c;
-    c.test_model = test_model;
-    c.neighbor_model = r.neighbor_model;
-    c.item_id = r.item_id;
-    c.test_iteration = r.test_iteration;
-    c.neighbor_iteration = r.neighbor_iteration;
-    c.direction = r.direction;
-    c.plus_for_test = 2 + strength(test_model) + wobble;
-    c.plus_for_other = 2 + strength(r.neighbor_model);
-    c.outcome_for_test = c.plus_for_test > c.plus_for_other ? 1.0 : (c.plus_for_test < c.plus_for_other ? 0.0 : 0.5);
-    c.fraction_for_test =
-        eqb::eqbench3_fraction_for_test(c.outcome_for_test, c.plus_for_test, c.plus_for_other).fraction;
+    eqb::comparison_outcome outcome;
+    outcome.plus_for_test = 2 + strength(test_model) + wobble;
+    outcome.plus_for_other = 2 + strength(r.neighbor_model);
+    outcome.outcome_for_test = outcome.plus_for_test > outcome.plus_for_other
+                                   ? 1.0
+                                   : (outcome.plus_for_test < outcome.plus_for_other ? 0.0 : 0.5);
+    outcome.fraction_for_test =
+        eqb::eqbench3_fraction_for_test(outcome.outcome_for_test, outcome.plus_for_test, outcome.plus_for_other)
+            .fraction;
+    const auto c = eqb::elo_comparison_judged(test_model, r, outcome);
+    EXPECT_FALSE(c.error);
+    EXPECT_EQ(c.neighbor_model, r.neighbor_model);
     return c;
 }
 
@@ -198,9 +198,7 @@ TEST(elo_run, eqbench3_a_pair_whose_two_judgements_failed_is_asked_again_later) 
     ASSERT_EQ(first.batch.size(), 2u);  // stage 1: one logical pair, scenario 404 first
     EXPECT_EQ(first.batch[0].item_id, "404");
     for (const auto& r : first.batch) {
-        auto c = judge(in.test_model, r);
-        c.error = true;
-        in.judged.push_back(c);
+        in.judged.push_back(eqb::elo_comparison_failed(in.test_model, r));
     }
     const auto second = eqb::elo_run_next(in);
     ASSERT_FALSE(second.done);
