@@ -6,6 +6,8 @@
 #include <iterator>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace eqb {
 
 namespace {
@@ -15,44 +17,6 @@ constexpr const char* placeholder_bot = "<|bot|>";
 constexpr const char* placeholder_user_message = "<|user-message|>";
 constexpr const char* placeholder_bot_message = "<|bot-message|>";
 constexpr const char* placeholder_system_message = "<|system-message|>";
-
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    if (from.empty()) {
-        return text;
-    }
-    std::string out;
-    std::size_t start = 0;
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, start)) {
-        out.append(text, start, at - start);
-        out += to;
-        start = at + from.size();
-    }
-    out.append(text, start, std::string::npos);
-    return out;
-}
-
-// One pass over `text`, so a value that itself contains a placeholder (a user
-// message quoting "<|bot-message|>") is never substituted again.
-std::string substitute(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values) {
-    std::string out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        bool matched = false;
-        for (const auto& [key, value] : values) {
-            if (text.compare(i, key.size(), key) == 0) {
-                out += value;
-                i += key.size();
-                matched = true;
-                break;
-            }
-        }
-        if (!matched) {
-            out += text[i];
-            ++i;
-        }
-    }
-    return out;
-}
 
 bool is_blank(const std::string& text) {
     return text.find_first_not_of(" \t\r\n\f\v") == std::string::npos;
@@ -68,7 +32,7 @@ result<std::string> string_field(const YAML::Node& root, const char* key, const 
     }
     // The reference turns every literal backslash-n into a newline after YAML
     // parsing; unquoted scalars such as ChatML's turn_template rely on it.
-    return replace_all(node.Scalar(), "\\n", "\n");
+    return text_replace_all(node.Scalar(), "\\n", "\n");
 }
 
 }  // namespace
@@ -135,12 +99,12 @@ std::string instruction_template_render(const instruction_template& tmpl, const 
     if (system_text.empty()) {
         system_text = is_blank(tmpl.system_message) ? instruction_template_default_system_message : tmpl.system_message;
     }
-    std::string prompt = substitute(tmpl.context, {{placeholder_system_message, system_text}});
+    std::string prompt = text_substitute(tmpl.context, {{placeholder_system_message, system_text}});
 
     // The reference names the speakers first, then cuts at <|bot-message|>,
     // then inserts the user message.
     const std::string named_turn =
-        substitute(tmpl.turn_template, {{placeholder_user, tmpl.user}, {placeholder_bot, tmpl.bot}});
+        text_substitute(tmpl.turn_template, {{placeholder_user, tmpl.user}, {placeholder_bot, tmpl.bot}});
     const std::string open_turn = named_turn.substr(0, named_turn.find(placeholder_bot_message));
 
     std::string pending_user;
@@ -149,24 +113,24 @@ std::string instruction_template_render(const instruction_template& tmpl, const 
         const auto& message = messages[i];
         if (message.role == "user") {
             if (has_pending_user) {
-                prompt +=
-                    substitute(named_turn, {{placeholder_user_message, pending_user}, {placeholder_bot_message, ""}});
+                prompt += text_substitute(named_turn,
+                                          {{placeholder_user_message, pending_user}, {placeholder_bot_message, ""}});
             }
             pending_user = message.content;
             has_pending_user = true;
         } else if (message.role == "assistant") {
             if (i + 1 == messages.size()) {
                 // A final assistant message is a prefix the model continues.
-                prompt += substitute(open_turn, {{placeholder_user_message, pending_user}}) + message.content;
+                prompt += text_substitute(open_turn, {{placeholder_user_message, pending_user}}) + message.content;
                 return prompt;
             }
-            prompt += substitute(
+            prompt += text_substitute(
                 named_turn, {{placeholder_user_message, pending_user}, {placeholder_bot_message, message.content}});
             pending_user.clear();
             has_pending_user = false;
         }
     }
-    prompt += substitute(open_turn, {{placeholder_user_message, pending_user}});
+    prompt += text_substitute(open_turn, {{placeholder_user_message, pending_user}});
     return prompt;
 }
 

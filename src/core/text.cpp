@@ -66,4 +66,26 @@ std::string shell_quote(const std::string& word) {
     return "'" + text_replace_all(word, "'", "'\\''") + "'";
 }
 
+std::string text_substitute(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        bool matched = false;
+        for (const auto& [key, value] : values) {
+            if (!key.empty() && text.compare(i, key.size(), key) == 0) {
+                out += value;
+                i += key.size();
+                matched = true;
+                break;
+            }
+        }
+        if (!matched) {
+            out += text[i];
+            ++i;
+        }
+    }
+    return out;
+}
+
 }  // namespace eqb

@@ -3,6 +3,8 @@
 // and command lines use it).
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace eqb {
 
@@ -11,6 +13,11 @@ bool text_is_space(char c);
 
 // `text` with every occurrence of `from` (non-empty) replaced by `to`, left to right.
 std::string text_replace_all(std::string text, const std::string& from, const std::string& to);
+
+// `text` with each of the `values` keys replaced by its value in one pass: the
+// first key (in the order given) that matches at a position wins, and text a
+// value brings in is never scanned again (a piece quoting a placeholder stays).
+std::string text_substitute(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values);
 
 // `text` without leading and trailing ASCII whitespace (space, \t, \r, \n, \f, \v).
 std::string text_strip(const std::string& text);

@@ -390,37 +390,8 @@ result<creative_writing_templates> creative_writing_templates_load(const std::fi
     return t;
 }
 
-std::string template_render(std::string_view tmpl, const std::vector<std::pair<std::string, std::string>>& values) {
-    std::string out;
-    out.reserve(tmpl.size());
-    std::size_t pos = 0;
-    while (pos < tmpl.size()) {
-        const std::size_t open = tmpl.find('{', pos);
-        if (open == std::string_view::npos) {
-            out.append(tmpl.substr(pos));
-            break;
-        }
-        out.append(tmpl.substr(pos, open - pos));
-        bool replaced = false;
-        for (const auto& [name, value] : values) {
-            if (tmpl.substr(open + 1, name.size()) == name && open + 1 + name.size() < tmpl.size() &&
-                tmpl[open + 1 + name.size()] == '}') {
-                out += value;
-                pos = open + name.size() + 2;
-                replaced = true;
-                break;
-            }
-        }
-        if (!replaced) {
-            out += '{';
-            pos = open + 1;
-        }
-    }
-    return out;
-}
-
 std::string creative_writing_test_prompt(const creative_writing_templates& t, const std::string& seeded_prompt) {
-    return template_render(t.test, {{"writing_prompt", seeded_prompt}});
+    return text_substitute(t.test, {{"{writing_prompt}", seeded_prompt}});
 }
 
 std::string creative_writing_judge_prompt(const creative_writing_templates& t, const std::string& seeded_prompt,
@@ -430,11 +401,11 @@ std::string creative_writing_judge_prompt(const creative_writing_templates& t, c
     for (std::size_t i = 0; i < criteria.size(); ++i) {
         list += (i > 0 ? "\n" : "") + criteria[i];
     }
-    return template_render(t.judge, {{"writing_prompt", creative_writing_test_prompt(t, seeded_prompt)},
-                                     {"reference_output", reference_output},
-                                     {"test_model_response", response},
-                                     {"prefix_text", creative_writing_criteria_prefix},
-                                     {"criteria", list}});
+    return text_substitute(t.judge, {{"{writing_prompt}", creative_writing_test_prompt(t, seeded_prompt)},
+                                     {"{reference_output}", reference_output},
+                                     {"{test_model_response}", response},
+                                     {"{prefix_text}", creative_writing_criteria_prefix},
+                                     {"{criteria}", list}});
 }
 
 }  // namespace eqb

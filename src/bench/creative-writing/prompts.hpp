@@ -51,10 +51,6 @@ struct creative_writing_templates {
 result<creative_writing_templates> creative_writing_templates_load(const std::filesystem::path& data_dir,
                                                                    const std::string& judge_override);
 
-// Substitutes `{name}` placeholders in one pass (substituted text is not scanned
-// again, so braces in it stay); unknown placeholders are left as they are.
-std::string template_render(std::string_view tmpl, const std::vector<std::pair<std::string, std::string>>& values);
-
 // The test model's prompt for one piece: the test template around the seeded
 // writing prompt.
 std::string creative_writing_test_prompt(const creative_writing_templates& t, const std::string& seeded_prompt);
