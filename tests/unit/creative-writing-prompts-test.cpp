@@ -16,6 +16,7 @@
 namespace {
 
 TEST(creative_writing_prompts, both_prompt_files_load_with_their_criteria) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json", "creative_writing_prompts.json");
     const auto v2 = eqb::writing_prompts_load(eqb::test::data_dir() / "creative_writing_prompts_v2.2.json");
     ASSERT_TRUE(v2) << v2.err().message;
     EXPECT_EQ(v2->prompts.size(), 24u);
@@ -68,6 +69,8 @@ TEST(creative_writing_prompts, python_literals_read_as_json) {
 }
 
 TEST(creative_writing_prompts, the_judge_prompt_matches_an_independent_rendering_of_the_template) {
+    EQB_SKIP_UNLESS_DATA("prompts/creative_writing_judge_v2.txt", "prompts/creative_writing_test_v2.txt",
+                         "creative_writing_prompts_v2.2.json");
     const auto templates = eqb::creative_writing_templates_load(eqb::test::data_dir(), "");
     ASSERT_TRUE(templates) << templates.err().message;
     EXPECT_NE(templates->judge_source.find("creative_writing_judge_v2.txt"), std::string::npos);
