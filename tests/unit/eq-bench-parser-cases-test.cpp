@@ -40,8 +40,9 @@ void expect_score(const ojson& expected, const std::optional<double>& got) {
     }
 }
 
-// One case of the file (a loop, not a parameterised test, so that listing the
-// tests never reads the shared folder).
+// One case of the file. The cases run in one loop, not as a parameterised test:
+// listing the tests must never read the shared folder, and ctest lists them once
+// per build, so the list must not depend on whether the folder is there.
 void expect_case(const ojson& c, const eqb::question_set& questions, const eqb::eq_bench_parser& parser) {
     SCOPED_TRACE(c["label"].get<std::string>());
     const auto* q = questions.find(c["qid"].get<std::string>());
