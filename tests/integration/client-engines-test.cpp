@@ -161,6 +161,7 @@ TEST_F(client_engines, ooba_asks_for_instruct_mode_with_the_template_name) {
 }
 
 TEST_F(client_engines, llama_cpp_sends_the_template_rendered_prompt) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/Alpaca.yaml");
     auto config = endpoint(eqb::engine_kind::LLAMA_CPP, "");
     config.instruction_template_path = (eqb::test::data_dir() / "instruction-templates" / "Alpaca.yaml").string();
     auto request = question("How do they feel?");

@@ -86,6 +86,7 @@ struct fault_case {
 };
 
 TEST(client_faults, each_fault_maps_to_its_status_on_every_engine) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/ChatML.yaml");
     const fault_case cases[] = {
         {fake_fault::RATE_LIMITED, transport_status::RATE_LIMITED, 429},
         {fake_fault::SERVER_ERROR, transport_status::HTTP_ERROR, 500},

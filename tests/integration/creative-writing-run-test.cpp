@@ -115,6 +115,7 @@ std::size_t count_if(const std::vector<fake_request>& requests, bool judge) {
 }
 
 TEST(creative_writing_run, a_two_iteration_run_completes_with_the_judges_score) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json");
     eqb::test::temp_dir dir;
     auto server = start({});
     const auto out =
@@ -164,6 +165,7 @@ TEST(creative_writing_run, a_two_iteration_run_completes_with_the_judges_score) 
 }
 
 TEST(creative_writing_run, the_reference_batch_form_reads_the_judge_from_config_cfg) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json");
     eqb::test::temp_dir dir;
     auto server = start({});
     std::ofstream(dir.path() / "config.cfg")
@@ -193,6 +195,7 @@ TEST(creative_writing_run, the_reference_batch_form_reads_the_judge_from_config_
 }
 
 TEST(creative_writing_run, a_short_answer_is_asked_again_warmer_with_the_content_variant) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     auto seen = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
@@ -257,6 +260,7 @@ std::set<std::pair<int, std::string>> stored_generations(const fs::path& results
 }
 
 TEST(creative_writing_run, a_killed_run_resumes_without_generating_a_stored_piece_again) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.latency_min_ms = 40;
@@ -319,6 +323,7 @@ std::string varying_judge(const fake_request& r) {
 }
 
 TEST(judgemark_run, the_judge_scores_every_stored_answer_and_a_rerun_asks_nothing) {
+    EQB_SKIP_UNLESS_DATA("judgemark_test_set.json", "judgemark_reference.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.responder = varying_judge;

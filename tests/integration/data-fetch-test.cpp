@@ -58,15 +58,30 @@ std::string shared_bytes(const std::string& name) {
     return eqb::test::read_file(eqb::test::data_dir() / name);
 }
 
+// The names of the registry files under `prefix` (what a test that fetches them needs).
+std::vector<fs::path> names_under(const std::string& prefix) {
+    std::vector<fs::path> names;
+    for (const auto* file : eqb::dataset_select({prefix}).files) {
+        names.emplace_back(std::string(file->name));
+    }
+    return names;
+}
+
 // A mirror on a free port of 127.0.0.1 with one scripted behaviour per file.
 class mirror_server {
   public:
     mirror_server() {
+        // A file absent from the data directory is not served; the tests that fetch it skip.
+        const auto serve = [this](const std::string& name) {
+            if (eqb::test::data_missing({name}).empty()) {
+                content_[mirror_path(registry_file(name))] = shared_bytes(name);
+            }
+        };
         for (const auto& name : {good_v1, good_spaced, good_jp}) {
-            content_[mirror_path(registry_file(name))] = shared_bytes(name);
+            serve(name);
         }
         for (const auto* file : eqb::dataset_select({"eqbench3/", "creative-writing-v3/"}).files) {
-            content_[mirror_path(*file)] = shared_bytes(std::string(file->name));
+            serve(std::string(file->name));
         }
         content_[mirror_path(registry_file(wrong_body))] = "this is not the ChatML template\n";
 
@@ -257,6 +272,7 @@ class data_fetch_test : public ::testing::Test {
 };
 
 TEST_F(data_fetch_test, good_files_land_and_each_failure_is_named) {
+    EQB_SKIP_UNLESS_DATA(good_v1, good_spaced, good_jp);
     const auto run = fetch({good_v1, good_spaced, good_jp, wrong_body, truncated, not_found});
     EXPECT_EQ(run.exit_code, 1) << run.output;
 
@@ -285,6 +301,7 @@ TEST_F(data_fetch_test, good_files_land_and_each_failure_is_named) {
 }
 
 TEST_F(data_fetch_test, a_second_fetch_is_served_from_the_cache) {
+    EQB_SKIP_UNLESS_DATA(good_v1, good_spaced);
     const auto first = fetch({good_v1, good_spaced});
     ASSERT_EQ(first.exit_code, 0) << first.output;
     const std::size_t requests = server_.request_count();
@@ -299,6 +316,7 @@ TEST_F(data_fetch_test, a_second_fetch_is_served_from_the_cache) {
 }
 
 TEST_F(data_fetch_test, verify_reports_ok_missing_and_mismatched_files) {
+    EQB_SKIP_UNLESS_DATA(good_v1, good_jp);
     ASSERT_EQ(fetch({good_v1, good_jp}).exit_code, 0);
 
     const auto present = verify({good_v1, good_jp});
@@ -331,6 +349,7 @@ TEST_F(data_fetch_test, verify_reports_ok_missing_and_mismatched_files) {
 }
 
 TEST_F(data_fetch_test, a_prefix_selects_a_folder_of_files) {
+    EQB_SKIP_UNLESS_DATA(names_under("eqbench3/"));
     const auto run = fetch({"eqbench3/"});
     EXPECT_EQ(run.exit_code, 0) << run.output;
     const auto files = eqb::dataset_select({"eqbench3/"}).files;
@@ -343,6 +362,7 @@ TEST_F(data_fetch_test, a_prefix_selects_a_folder_of_files) {
 }
 
 TEST_F(data_fetch_test, files_without_a_stated_licence_say_so) {
+    EQB_SKIP_UNLESS_DATA(names_under("creative-writing-v3/"));
     const auto run = fetch({"creative-writing-v3/"});
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_TRUE(contains(run.output, "data fetch: 5 downloaded, 0 cached, 0 failed")) << run.output;
@@ -350,6 +370,7 @@ TEST_F(data_fetch_test, files_without_a_stated_licence_say_so) {
 }
 
 TEST_F(data_fetch_test, the_mirror_may_come_before_the_command_or_from_the_environment) {
+    EQB_SKIP_UNLESS_DATA(good_v1, good_jp);
     const auto before = eqbench({"--mirror", server_.url(), "data", "fetch", good_v1, "--data-dir", data_.string()});
     EXPECT_EQ(before.exit_code, 0) << before.output;
     EXPECT_EQ(local_hash(good_v1), registry_file(good_v1).sha256);
@@ -362,6 +383,7 @@ TEST_F(data_fetch_test, the_mirror_may_come_before_the_command_or_from_the_envir
 }
 
 TEST_F(data_fetch_test, an_unknown_name_fails_without_stopping_the_others) {
+    EQB_SKIP_UNLESS_DATA(good_v1);
     const auto run = fetch({"no-such-file.json", good_v1});
     EXPECT_EQ(run.exit_code, 1) << run.output;
     EXPECT_TRUE(contains(run.output, "eqbench: error: no-such-file.json: not a dataset file")) << run.output;
@@ -377,6 +399,7 @@ TEST_F(data_fetch_test, path_prints_the_directory_alone) {
 }
 
 TEST_F(data_fetch_test, a_file_url_mirror_works_offline) {
+    EQB_SKIP_UNLESS_DATA(good_spaced);
     const auto& file = registry_file(good_spaced);
     const fs::path mirror = dir_ / "mirror";
     const fs::path source = mirror / std::string(file.upstream.owner) / std::string(file.upstream.repo) /

@@ -86,10 +86,14 @@ double parseable_line(const std::string& out) {
 }
 
 TEST(eq_bench_run, replay_keys_are_unique) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     EXPECT_TRUE(replay().keys_unique());
 }
 
 TEST(eq_bench_run, full_run_reproduces_the_recorded_score) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     auto server = start_server({});
     const auto out =
@@ -141,6 +145,8 @@ std::set<std::pair<int, std::string>> stored_items(const fs::path& results) {
 }
 
 TEST(eq_bench_run, killed_runs_resume_without_asking_answered_questions_again) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.latency_min_ms = 10;
@@ -192,6 +198,8 @@ TEST(eq_bench_run, killed_runs_resume_without_asking_answered_questions_again) {
 class eq_bench_faults : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(eq_bench_faults, ten_percent_failures_do_not_change_the_score) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.seed = 7;
@@ -219,6 +227,8 @@ INSTANTIATE_TEST_SUITE_P(modes, eq_bench_faults,
                          ::testing::Values("429", "500", "hang", "truncated", "malformed"));
 
 TEST(eq_bench_run, api_keys_appear_nowhere) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     // Split literals: no key-looking text sits in the repository.
     const std::string key = std::string("sk-") + "eqbenchTESTKEY0123456789abcdefXYZ";
@@ -259,6 +269,8 @@ TEST(eq_bench_run, api_keys_appear_nowhere) {
 namespace {
 
 TEST(eq_bench_run, ctrl_c_stops_cleanly_and_the_run_resumes) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.latency_min_ms = 30;
@@ -287,6 +299,8 @@ TEST(eq_bench_run, ctrl_c_stops_cleanly_and_the_run_resumes) {
 }
 
 TEST(eq_bench_run, cost_comes_from_the_price_file) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     auto server = start_server({});
     const auto prices = dir.path() / "prices.json";
@@ -304,6 +318,8 @@ TEST(eq_bench_run, cost_comes_from_the_price_file) {
 namespace {
 
 TEST(eq_bench_run, several_base_urls_share_the_load) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.latency_min_ms = 5;
@@ -324,6 +340,8 @@ TEST(eq_bench_run, several_base_urls_share_the_load) {
 namespace {
 
 TEST(eq_bench_run, overwrite_starts_again) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     auto server = start_server({});
     const auto results = dir.path() / "results";
@@ -336,6 +354,7 @@ TEST(eq_bench_run, overwrite_starts_again) {
 }
 
 TEST(eq_bench_run, a_run_below_83_percent_parseable_fails_and_is_recorded) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     fake_server_config config;
     config.responder = [](const eqb::test::fake_request&) { return std::string("I would rather not say."); };

@@ -117,6 +117,7 @@ TEST_P(languages_run, reference_scores_written_the_languages_way_score_100_all_p
     const std::string language = GetParam();
     const std::string file =
         language == "en" ? "eq_bench_v2_questions_171.json" : "eq_bench_v2_questions_171_" + language + ".json";
+    EQB_SKIP_UNLESS_DATA(file);
     const auto run = run_language(language, file, {"--language", language});
     ASSERT_EQ(run.out.exit_code, 0) << run.out.out << run.out.err;
     const std::string label = language == "en" ? "v2" : "v2_" + language;
@@ -128,6 +129,7 @@ TEST_P(languages_run, reference_scores_written_the_languages_way_score_100_all_p
 INSTANTIATE_TEST_SUITE_P(all, languages_run, ::testing::Values("en", "de", "ja", "jahalf"));
 
 TEST(languages_run, a_users_language_pack_file_works_without_any_code) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171_de.json");
     // The German pack under another code, its question file given by path.
     auto pack = eqb::test::read_file(eqb::test::source_dir() / "src" / "lang" / "packs" / "de.json");
     const std::string code = "\"code\": \"de\"";

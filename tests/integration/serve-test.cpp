@@ -209,6 +209,8 @@ struct batch_setup {
 };
 
 TEST(serve_batch, a_config_run_starts_the_server_reproduces_the_score_and_stops_it) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     // llama.cpp's /completion, and the transformers engine's /v1/completions
     // (a server command instead of vLLM), both with the ChatML template.
@@ -241,6 +243,8 @@ TEST(serve_batch, a_config_run_starts_the_server_reproduces_the_score_and_stops_
 }
 
 TEST(serve_batch, a_server_that_hangs_is_restarted_and_the_run_carries_on_from_the_store) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     s.write_config("--hang-after 60", "max_restarts = 5");
     const auto out = eqb::test::eqbench_run(s.args(), s.dir.path());
@@ -251,6 +255,8 @@ TEST(serve_batch, a_server_that_hangs_is_restarted_and_the_run_carries_on_from_t
 }
 
 TEST(serve_batch, a_server_that_dies_is_restarted_and_the_run_completes) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     write_answers(s.dir.path() / "answers.json");
     // The server process is killed 1.5 s after each start (a crash mid-run).
@@ -267,6 +273,8 @@ TEST(serve_batch, a_server_that_dies_is_restarted_and_the_run_completes) {
 }
 
 TEST(serve_batch, giving_up_after_the_restarts_fails_the_run_with_the_log_tail_and_the_batch_goes_on) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     s.write_config(
         "--hang-after 5", "max_restarts = 1",
@@ -284,6 +292,7 @@ TEST(serve_batch, giving_up_after_the_restarts_fails_the_run_with_the_log_tail_a
 }
 
 TEST(serve_batch, a_server_that_never_becomes_healthy_fails_the_run_clearly) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/ChatML.yaml");
     batch_setup s;
     write_file(s.dir.path() / "config.cfg",
                "[Local server]\ncommand = echo $$ > " + s.pid_file().string() +
@@ -301,6 +310,8 @@ TEST(serve_batch, a_server_that_never_becomes_healthy_fails_the_run_clearly) {
 }
 
 TEST(serve_batch, ctrl_c_stops_the_run_and_leaves_no_server_process_behind) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     s.write_config("--latency-ms 200", "");
     eqb::test::child_process child(eqb::test::eqbench_command(s.args()), {}, s.dir.path());
@@ -323,6 +334,8 @@ TEST(serve_batch, ctrl_c_stops_the_run_and_leaves_no_server_process_behind) {
 }
 
 TEST(serve_batch, minus_d_deletes_what_the_server_downloaded_and_nothing_else) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     const fs::path hub = s.dir.path() / "hub";
     const fs::path downloaded = hub / "models--org--fake-model";
@@ -352,6 +365,8 @@ TEST(serve_batch, minus_d_deletes_what_the_server_downloaded_and_nothing_else) {
 }
 
 TEST(serve_batch, ooba_is_launched_with_its_script_model_folder_and_params) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     write_answers(s.dir.path() / "answers.json");
     const fs::path model = s.dir.path() / "models" / "my-model";
@@ -381,6 +396,8 @@ TEST(serve_batch, ooba_is_launched_with_its_script_model_folder_and_params) {
 }
 
 TEST(serve_batch, ooba_gets_hugging_face_models_downloaded_first_and_minus_d_removes_them) {
+    EQB_SKIP_UNLESS_SHARED(std::string("conformance/eq-bench/") + replay_file);
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "instruction-templates/ChatML.yaml");
     batch_setup s;
     write_answers(s.dir.path() / "answers.json");
     const fs::path hub = s.dir.path() / "hub";
@@ -419,6 +436,7 @@ TEST(serve_batch, ooba_gets_hugging_face_models_downloaded_first_and_minus_d_rem
 }
 
 TEST(serve_batch, dry_run_prints_the_plan_for_the_reference_command_line_and_sends_nothing) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/ChatML.yaml");
     batch_setup s;
     write_file(s.dir.path() / "config.cfg",
                "[Benchmarks to run]\nr1, ChatML, org/m, , 4bit, 2, llama.cpp, ,\n"

@@ -93,6 +93,7 @@ std::vector<std::string> translate_args(const eqb::test::fake_server& server, co
 }
 
 TEST(translate, bad_answers_are_asked_again_with_the_reason_and_the_output_passes_data_check) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     const fs::path source = write_source(dir.path());
     eqb::test::fake_server_config config;
@@ -125,6 +126,7 @@ TEST(translate, bad_answers_are_asked_again_with_the_reason_and_the_output_passe
 }
 
 TEST(translate, half_mode_asks_for_the_dialogue_and_the_name_and_checks_the_name_agrees) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     const fs::path source = write_source(dir.path());
     eqb::test::fake_server_config config;
@@ -145,6 +147,7 @@ TEST(translate, half_mode_asks_for_the_dialogue_and_the_name_and_checks_the_name
 }
 
 TEST(translate, an_item_that_never_passes_is_reported_and_the_rest_is_kept) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     const fs::path source = write_source(dir.path());
     eqb::test::fake_server_config config;
@@ -162,6 +165,7 @@ TEST(translate, an_item_that_never_passes_is_reported_and_the_rest_is_kept) {
 }
 
 TEST(translate, creative_writing_prompt_files_keep_their_seed_marker_and_criteria) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json");
     eqb::test::temp_dir dir;
     const fs::path source = eqb::test::data_dir() / "creative_writing_prompts_v2.2.json";
     auto seen = std::make_shared<std::pair<std::mutex, std::set<std::string>>>();
@@ -197,6 +201,7 @@ TEST(translate, creative_writing_prompt_files_keep_their_seed_marker_and_criteri
 }
 
 TEST(translate, a_killed_translation_resumes_without_asking_for_a_stored_item_again) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     eqb::test::temp_dir dir;
     const fs::path source = write_source(dir.path());
     eqb::test::fake_server_config config;

@@ -25,6 +25,9 @@ struct render_case {
 };
 
 TEST(instruction_template, renders_shipped_templates_for_one_user_message) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/Alpaca.yaml", "instruction-templates/ChatML.yaml",
+                         "instruction-templates/Llama-v2.yaml", "instruction-templates/Vicuna-v1.1.yaml",
+                         "instruction-templates/Mistral.yaml");
     const render_case cases[] = {
         {"Alpaca",
          "Below is an instruction that describes a task. Write a response that appropriately completes the "
@@ -51,6 +54,7 @@ TEST(instruction_template, renders_shipped_templates_for_one_user_message) {
 }
 
 TEST(instruction_template, request_system_message_replaces_the_templates) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/Llama-v2.yaml");
     auto tmpl = eqb::instruction_template_load(template_path("Llama-v2"));
     ASSERT_TRUE(tmpl.ok()) << tmpl.err().message;
     const std::vector<eqb::chat_message> messages = {{"system", "Be brief."}, {"user", "Hi"}};
@@ -58,6 +62,7 @@ TEST(instruction_template, request_system_message_replaces_the_templates) {
 }
 
 TEST(instruction_template, renders_history_and_a_final_assistant_prefix) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/Vicuna-v1.1.yaml");
     auto tmpl = eqb::instruction_template_load(template_path("Vicuna-v1.1"));
     ASSERT_TRUE(tmpl.ok()) << tmpl.err().message;
     const std::string system = tmpl->system_message;
@@ -69,6 +74,7 @@ TEST(instruction_template, renders_history_and_a_final_assistant_prefix) {
 }
 
 TEST(instruction_template, user_text_is_inserted_verbatim) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/Alpaca.yaml");
     auto tmpl = eqb::instruction_template_load(template_path("Alpaca"));
     ASSERT_TRUE(tmpl.ok()) << tmpl.err().message;
     const std::string rendered = eqb::instruction_template_render(*tmpl, user_only("quote <|bot-message|> \\n here"));
@@ -87,6 +93,7 @@ TEST(instruction_template, literal_backslash_n_becomes_a_newline_in_every_field)
 }
 
 TEST(instruction_template, missing_context_renders_without_one) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates/Open Assistant.yaml");
     auto tmpl = eqb::instruction_template_load(template_path("Open Assistant"));
     ASSERT_TRUE(tmpl.ok()) << tmpl.err().message;
     EXPECT_EQ(tmpl->context, "");
@@ -124,6 +131,7 @@ TEST(instruction_template, bad_inputs_are_errors_naming_the_template) {
 }
 
 TEST(instruction_template, every_shipped_template_loads_and_renders_the_message) {
+    EQB_SKIP_UNLESS_DATA("instruction-templates");
     const auto files = eqb::test::files_in(eqb::test::data_dir() / "instruction-templates", ".yaml");
     ASSERT_GE(files.size(), 50u);
     for (const auto& file : files) {

@@ -17,6 +17,7 @@
 namespace {
 
 TEST(creative_writing_prompts, both_prompt_files_load_with_their_criteria) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json", "creative_writing_prompts.json");
     const auto v2 = eqb::writing_prompts_load(eqb::test::data_dir() / "creative_writing_prompts_v2.2.json");
     ASSERT_TRUE(v2) << v2.err().message;
     EXPECT_EQ(v2->prompts.size(), 24u);
@@ -112,9 +113,8 @@ std::string reference_writing_prompt_opening() {
 }
 
 TEST(creative_writing_prompts, every_judge_prompt_matches_the_references_rendering) {
-    if (!std::filesystem::exists(eqb::test::data_dir() / "prompts" / "creative_writing_judge_v2.txt")) {
-        GTEST_SKIP() << "needs " << eqb::test::data_dir() / "prompts";
-    }
+    EQB_SKIP_UNLESS_DATA("prompts/creative_writing_judge_v2.txt", "prompts/creative_writing_test_v2.txt",
+                         "creative_writing_prompts_v2.2.json");
     const auto templates = eqb::creative_writing_templates_load(eqb::test::data_dir(), "");
     ASSERT_TRUE(templates) << templates.err().message;
     EXPECT_NE(templates->judge_source.find("creative_writing_judge_v2.txt"), std::string::npos);
@@ -140,10 +140,9 @@ TEST(creative_writing_prompts, every_judge_prompt_matches_the_references_renderi
 }
 
 TEST(creative_writing_prompts, every_judgemark_judge_prompt_matches_the_references_rendering) {
+    EQB_SKIP_UNLESS_DATA("prompts/creative_writing_judge_v2.txt", "prompts/creative_writing_test_v2.txt",
+                         "creative_writing_prompts.json", "judgemark_test_set.json");
     const auto test_set_path = eqb::test::data_dir() / "judgemark_test_set.json";
-    if (!std::filesystem::exists(test_set_path)) {
-        GTEST_SKIP() << "needs " << test_set_path;
-    }
     const auto templates = eqb::creative_writing_templates_load(eqb::test::data_dir(), "");
     ASSERT_TRUE(templates) << templates.err().message;
     const auto set = eqb::writing_prompts_load(eqb::test::data_dir() / "creative_writing_prompts.json");

@@ -85,6 +85,8 @@ TEST(data_check, english_left_in_a_full_translation_is_untranslated) {
 }
 
 TEST(data_check, the_shipped_sets) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json", "eq_bench_v2_questions_171_de.json",
+                         "eq_bench_v2_questions_171_ja.json", "eq_bench_v2_questions_171_jahalf.json");
     const auto source = eqb::test::read_file(eqb::test::data_dir() / "eq_bench_v2_questions_171.json");
     for (const auto& [file, code] :
          std::vector<std::pair<std::string, std::string>>{{"eq_bench_v2_questions_171.json", "en"},

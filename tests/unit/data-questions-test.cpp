@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "data/questions.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/test-support.hpp"
 
 namespace {
@@ -50,6 +51,9 @@ TEST(data_questions_test, file_names_per_language_and_version) {
 }
 
 TEST(data_questions_test, the_real_files_load_whole_and_in_order) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v1_questions_60.json", "eq_bench_v2_questions_171.json",
+                         "eq_bench_v2_questions_171_de.json", "eq_bench_v2_questions_171_ja.json",
+                         "eq_bench_v2_questions_171_jahalf.json");
     for (const auto& c : question_files) {
         const auto name = eqb::questions_file_name(c.language, c.version);
         ASSERT_TRUE(name.has_value());
@@ -91,6 +95,7 @@ TEST(data_questions_test, the_real_files_load_whole_and_in_order) {
 
 TEST(data_questions_test, numeric_string_scores_are_read_as_numbers) {
     // Question 1 of the v2 file: fullscale emotion2_score is the string "6".
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
     const auto loaded = eqb::questions_load(eqb::test::data_dir() / "eq_bench_v2_questions_171.json");
     ASSERT_TRUE(loaded.ok()) << loaded.err().message;
     const auto* q = loaded->find("1");
@@ -181,11 +186,12 @@ TEST(data_questions_test, invalid_json_names_the_file_and_position) {
 }
 
 TEST(data_questions_test, an_unreadable_file_is_an_error_naming_its_path) {
-    const auto path = eqb::test::data_dir() / "no-such-questions.json";
+    const eqb::test::temp_dir dir;
+    const auto path = dir.path() / "no-such-questions.json";
     const auto loaded = eqb::questions_load(path);
     ASSERT_FALSE(loaded.ok());
     EXPECT_NE(loaded.err().message.find(path.string()), std::string::npos) << loaded.err().message;
-    const auto directory = eqb::questions_load(eqb::test::data_dir());
+    const auto directory = eqb::questions_load(dir.path());
     ASSERT_FALSE(directory.ok());
     EXPECT_NE(directory.err().message.find("is a directory"), std::string::npos) << directory.err().message;
 }

@@ -54,6 +54,7 @@ std::vector<std::string> texts() {
 }
 
 TEST(eq_bench_fast_path, agrees_with_the_regex_engine) {
+    EQB_SKIP_UNLESS_SHARED("conformance/eq-bench");
     const auto all = texts();
     ASSERT_GT(all.size(), 8000u);
     for (const auto& code : eqb::language_pack_builtin_codes()) {

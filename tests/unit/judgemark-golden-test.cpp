@@ -70,6 +70,7 @@ TEST(judgemark_golden, prompt_scores_match_the_independent_parser) {
 }
 
 TEST(judgemark_golden, every_metric_matches_expected_json) {
+    EQB_SKIP_UNLESS_DATA("judgemark_reference.json");
     const auto expected = ojson::parse(eqb::test::read_file(golden_dir() / "expected.json"));
     const auto scores = golden_prompt_scores();
     const auto table = reference_table();
@@ -106,6 +107,7 @@ TEST(judgemark_golden, every_metric_matches_expected_json) {
 }
 
 TEST(judgemark_golden, the_golden_set_exercises_the_edge_cases) {
+    EQB_SKIP_UNLESS_DATA("judgemark_reference.json");
     const auto scores = golden_prompt_scores();
     ASSERT_EQ(scores.size(), 19u);
     std::size_t shorter = 0;
@@ -122,6 +124,7 @@ TEST(judgemark_golden, the_golden_set_exercises_the_edge_cases) {
 }
 
 TEST(judgemark_golden, too_few_scored_models_is_an_error) {
+    EQB_SKIP_UNLESS_DATA("judgemark_reference.json");
     const std::vector<std::pair<std::string, std::vector<double>>> scores{
         {"a/model-one", std::vector<double>(11, 5.0)},
         {"a/model-two", std::vector<double>(10, 6.0)},
@@ -146,6 +149,7 @@ TEST(judgemark_golden, reference_table_errors_name_the_file_and_field) {
     ASSERT_FALSE(missing.ok());
     EXPECT_NE(missing.err().message.find("no-such-table.json"), std::string::npos);
 
+    EQB_SKIP_UNLESS_DATA("judgemark_reference.json");
     const auto table = reference_table();
     EXPECT_EQ(table.other_benchmarks.size(), 19u);
     EXPECT_EQ(table.other_judges.size(), 8u);

@@ -315,6 +315,7 @@ class reference_identical : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(reference_identical, all_171_prompts_byte_for_byte) {
     const std::string code = GetParam();
+    EQB_SKIP_UNLESS_DATA(pack(code).question_file);
     const auto questions = questions_read(pack(code).question_file);
     ASSERT_EQ(questions.size(), 171u);
     std::vector<std::string> differing;
@@ -471,6 +472,7 @@ class every_question : public ::testing::TestWithParam<std::string> {};
 TEST_P(every_question, markers_found_and_structure_kept) {
     const std::string code = GetParam();
     const auto& p = pack(code);
+    EQB_SKIP_UNLESS_DATA(p.question_file);
     const auto questions = questions_read(p.question_file);
     ASSERT_EQ(questions.size(), 171u);
     std::vector<std::string> sent_whole;
