@@ -141,6 +141,7 @@ class batch_runner {
         r.transport_attempts = settings_.retries + 1;
         r.data_dir = plan_.options.data_dir;
         r.judge_prompt_file = plan_.options.judge_prompt;
+        r.pairwise = plan_.options.pairwise;
         model_price price = price_table_find(settings_.prices, e.model).value_or(model_price{});
         if (settings_.price_input >= 0.0) {
             price.input_per_million = settings_.price_input;

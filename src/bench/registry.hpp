@@ -33,6 +33,7 @@ struct benchmark_request {
     std::string judge_prompt_file;  // --judge-prompt
     double price_input_per_million = 0.0;
     double price_output_per_million = 0.0;
+    pairwise_options pairwise;  // EQ-Bench 3 and Creative Writing v3
 };
 
 struct benchmark_entry {

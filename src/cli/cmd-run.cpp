@@ -44,6 +44,7 @@ struct run_options {
     std::string judge_base_url;
     std::string judge_prompt;
     bool rejudge = false;
+    pairwise_options pairwise;
     // One run from flags
     std::string model;
     std::vector<std::string> base_urls;
@@ -106,6 +107,7 @@ plan_options plan_options_from(const run_options& opts, const std::filesystem::p
     p.judge_base_url = opts.judge_base_url;
     p.judge_prompt = opts.judge_prompt;
     p.rejudge = opts.rejudge;
+    p.pairwise = opts.pairwise;
     return p;
 }
 
@@ -353,6 +355,16 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
                     "Judge prompt template file (placeholders {writing_prompt} {reference_output} "
                     "{test_model_response} {prefix_text} {criteria})");
     cmd->add_flag("--rejudge", opts->rejudge, "Judge every stored generation again (e.g. with another judge)");
+    cmd->add_flag("--no-elo", opts->pairwise.no_elo,
+                  "eqbench3, creative-writing-v3: the rubric score only, no pairwise Elo");
+    cmd->add_flag("--no-rubric", opts->pairwise.no_rubric, "eqbench3: the pairwise Elo only, no rubric score");
+    cmd->add_flag(
+        "--ignore-canonical", opts->pairwise.ignore_canonical,
+        "eqbench3, creative-writing-v3: rate against the results directory's runs only, not the leaderboard's");
+    cmd->add_flag("--redo-rubric,--redo-judging", opts->pairwise.redo_judging,
+                  "eqbench3, creative-writing-v3: judge the stored transcripts or pieces again");
+    cmd->add_option("--elo-seed", opts->pairwise.elo_seed,
+                    "creative-writing-v3: the seed of the matchup sampling (default 42; the reference's is unseeded)");
     cmd->add_option("--model", opts->model, "One run from flags: the model name as the server knows it");
     cmd->add_option("--base-url", opts->base_urls, "Server base URL; repeat to balance over several");
     cmd->add_option("--api-key-env", opts->api_key_env,

@@ -39,6 +39,7 @@ struct plan_options {
     std::string judge_base_url;      // --judge-base-url: overrides judge_model_url
     std::string judge_prompt;        // --judge-prompt FILE
     bool rejudge = false;            // --rejudge
+    pairwise_options pairwise;       // EQ-Bench 3 and Creative Writing v3
     // Environment lookup (tests replace it); nullopt when unset.
     std::function<std::optional<std::string>(const std::string&)> env;
     // Whether a program is on PATH (tests replace it).
