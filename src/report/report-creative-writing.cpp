@@ -34,7 +34,8 @@ std::vector<std::pair<std::string, double>> criterion_scores(const report_item& 
         }
         return out;
     }
-    for (const auto& p : creative_writing_judge_parse(judgement.answer).items()) {
+    const emotion_pairs pairs = creative_writing_judge_parse(judgement.answer);
+    for (const auto& p : pairs.items()) {
         out.emplace_back(p.name, p.value);
     }
     return out;
