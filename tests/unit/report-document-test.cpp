@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -304,6 +305,45 @@ TEST(report_document, compare_pairs_the_items_both_runs_scored) {
     EXPECT_EQ(j["method"], "exact sign-flip test");
     // Different benchmarks do not compare.
     EXPECT_FALSE(eqb::report_compare_runs(f.model, 0, f.model, 2, {}));
+}
+
+TEST(report_document, unparseable_answers_are_grouped_by_cause) {
+    eqb::test::temp_dir dir;
+    {
+        eqb::test::fixture_writer w(dir.path() / "results");
+        const auto run = w.run("1--v2--en--causes--------openai----", "eq-bench",
+                               {{"eq_bench_version", "v2"}, {"language", "en"}, {"model_path", "causes"}}, 0);
+        const std::vector<std::pair<std::string, std::string>> answers{
+            {"1", "Joy: 0\nFear: 0\nAnger: 0\nHope: 0\n"},          // all zero
+            {"2", "<think>Relief first, then guilt; maybe pride"},  // cut off in a thought
+            {"3", "Calm: 4\n"},                                     // one pair
+            {"4", "Joy: 5\nFear: 2\nAnger: 1\nHope: 7\n"},          // not a question of the set
+        };
+        for (const auto& [id, answer] : answers) {
+            w.exchange(run, 1, id, 1, "test", "prompt " + id, "OK", 200, answer, 1);
+            w.item(run, 1, id, "failed", answer, 3, "{}", eqb::test::scores_json(std::nullopt), 1);
+        }
+        w.finish(run, "failed", "", "");
+    }
+    eqb::test::fixture_data_dir_write(dir.path() / "data");
+    eqb::report_sources sources;
+    sources.data_dir = dir.path() / "data";
+    auto store = eqb::report_store_load(dir.path() / "results");
+    ASSERT_TRUE(store);
+    auto model = eqb::report_model_build(std::move(*store), sources);
+    const json doc = json::parse(eqb::report_document_json(model, {}));
+    std::map<std::string, std::string> cause_of;
+    for (const auto& group : doc["problems"][0]["unparseable"]) {
+        for (const auto& item : group["items"]) {
+            cause_of[item["id"].get<std::string>()] = group["cause"].get<std::string>();
+        }
+    }
+    EXPECT_EQ(cause_of["1"], "all zero");
+    EXPECT_EQ(cause_of["2"], "cut off in a thought");
+    EXPECT_EQ(cause_of["3"], "no four pairs");
+    EXPECT_EQ(cause_of["4"], "wrong names or format");     // no reference to tell which
+    EXPECT_EQ(doc["problems"][0]["rejected"].size(), 4u);  // one rejected answer per cause
+    EXPECT_EQ(doc["problems"][0]["answer_retries"], 4);
 }
 
 TEST(report_document, p_values_print_as_the_sentence_says) {
