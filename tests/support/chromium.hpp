@@ -201,7 +201,9 @@ class headless_chromium {
             }
             sent += static_cast<std::size_t>(n);
         }
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+        const auto deadline =
+            std::chrono::steady_clock::now() +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(timeout_s));
         while (true) {
             auto reply = next_message(deadline);
             if (!reply) {
@@ -224,7 +226,9 @@ class headless_chromium {
             }
         }
         scanned_ = events_.size();
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+        const auto deadline =
+            std::chrono::steady_clock::now() +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(timeout_s));
         while (true) {
             auto m = next_message(deadline);
             if (!m) {
