@@ -59,7 +59,8 @@ void cmd_compare_register(CLI::App& app, cli_context& ctx) {
         "A and B are run keys, unique prefixes of keys, or results directories holding one run.\n"
         "Examples:\n"
         "  eqbench compare 1--v2--en--model-a 1--v2--en--model-b --results-dir results\n"
-        "  eqbench compare results-a results-b --json");
+        "  eqbench compare results-a results-b --json\n"
+        "--data-dir DIR: where the Judgemark reference table is (for Judgemark runs).");
     cmd->add_option("A", opts->a, "The first run")->required();
     cmd->add_option("B", opts->b, "The second run")->required();
     cmd->add_option("--results-dir", opts->results_dir, "Where run keys are looked up (default: current directory)");

@@ -90,7 +90,8 @@ void cmd_report_register(CLI::App& app, cli_context& ctx) {
         "Examples:\n"
         "  eqbench report --results-dir results --open\n"
         "  eqbench report --results-dir results --json   # eqbench-report.json and samples.jsonl\n"
-        "  eqbench report --out /tmp/report.html --data-dir ~/eqbench-data");
+        "  eqbench report --out /tmp/report.html --data-dir ~/eqbench-data\n"
+        "--data-dir DIR: the question files (reference ratings) and the Judgemark reference table.");
     cmd->add_option("--results-dir", opts->results_dir,
                     "Results directory holding eqbench.db (default: current directory)");
     cmd->add_option("--out", opts->out, "Output file (default: DIR/eqbench-report.html, or .json with --json)");

@@ -44,7 +44,8 @@ void cmd_runs_register(CLI::App& app, cli_context& ctx) {
     cmd->footer(
         "Examples:\n"
         "  eqbench runs --results-dir results\n"
-        "  eqbench runs --json | head -1");
+        "  eqbench runs --json | head -1\n"
+        "--data-dir DIR: where the Judgemark reference table is (for Judgemark scores).");
     cmd->add_option("--results-dir", opts->results_dir,
                     "Results directory holding eqbench.db (default: current directory)");
     cmd->add_flag("--json", opts->json, "One JSON object per line per run (the report's leaderboard row)");
