@@ -242,4 +242,38 @@ TEST_F(report_browser, replayed_runs_render_and_compare_like_the_cli) {
     }
 }
 
+// A judge that gives every answer the same scores: the model scores are equal but
+// for rounding (72 and 72.00000000000001), which once made the charts' ticks loop forever.
+TEST_F(report_browser, judgemark_view_draws_when_every_score_is_equal) {
+    for (const char* f : {"judgemark_test_set.json", "judgemark_reference.json"}) {
+        if (!fs::exists(eqb::test::data_dir() / f)) {
+            GTEST_SKIP() << "needs " << eqb::test::data_dir() / f;
+        }
+    }
+    eqb::test::fake_server_config config;
+    config.responder = [](const eqb::test::fake_request&) {
+        // (7 + 6 + (10 - 3) + (10 - 2) + 8) / 5 = 7.2, which sums to different last bits in different orders.
+        return std::string(
+            "[Scores]\nOverall Impression: 7\nCoherent: 6\nTrite: 3\nAmateurish: 2\nEmotionally Engaging: 8\n");
+    };
+    eqb::test::fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    const fs::path results = dir_.path() / "results";
+    const auto run = eqb::test::eqbench_run(
+        {"run", "--benchmarks", "judgemark", "--judge-model", "claude-3-opus-20240229", "--judge-engine", "openai",
+         "--judge-base-url", server.base_url() + "/v1", "--concurrency", "16", "--results-dir", results.string(),
+         "--data-dir", eqb::test::data_dir().string()},
+        dir_.path(), {{"OPENAI_API_KEY", ""}});
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+    const auto report = eqb::test::eqbench_run(
+        {"report", "--results-dir", results.string(), "--data-dir", eqb::test::data_dir().string()}, dir_.path());
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+    browser_.navigate("file://" + (results / "eqbench-report.html").string() +
+                      "#view=run&run=1--judgemark--claude-3-opus-20240229");
+    EXPECT_EQ(eval("document.querySelectorAll('#metrics tr').length"), 18);
+    EXPECT_EQ(eval("document.querySelectorAll('main svg').length"), 2);
+    EXPECT_EQ(column("judged", 0).size(), 100u);  // the first page of 360
+    expect_clean();
+}
+
 }  // namespace
