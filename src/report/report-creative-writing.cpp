@@ -319,6 +319,9 @@ std::string judge_of(const report_run& run) {
 void judgemark_summarize(report_run_view& view, const report_store& store, report_context& ctx) {
     const report_run& run = store.runs[view.run];
     view.model = view.judge;
+    if (view.engine.empty()) {
+        view.engine = json_string(json_object_of(run.metadata_json), "judge_engine");
+    }
     view.iterations = 1;
     std::map<std::string, std::vector<double>> by_item;
     int scored = 0;
