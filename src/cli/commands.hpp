@@ -20,5 +20,8 @@ void cmd_data_register(CLI::App& app, cli_context& ctx);
 void cmd_score_register(CLI::App& app, cli_context& ctx);
 void cmd_run_register(CLI::App& app, cli_context& ctx);
 void cmd_translate_register(CLI::App& app, cli_context& ctx);
+void cmd_report_register(CLI::App& app, cli_context& ctx);
+void cmd_runs_register(CLI::App& app, cli_context& ctx);
+void cmd_compare_register(CLI::App& app, cli_context& ctx);
 
 }  // namespace eqb

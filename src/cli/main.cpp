@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
         // Skip the top-level options (and their values); the next word is a
         // command, a top-level --help/--version, or the start of run's flags.
         static const std::set<std::string> valued = {"--data-dir", "--mirror"};
-        static const std::set<std::string> commands = {"data", "score", "run", "translate", "help"};
+        static const std::set<std::string> commands = {"data",   "score",   "run",  "translate",
+                                                       "report", "compare", "runs", "help"};
         std::size_t i = 1;
         while (i < args.size() && (valued.count(args[i]) != 0 || args[i].rfind("--data-dir=", 0) == 0 ||
                                    args[i].rfind("--mirror=", 0) == 0)) {
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
     eqb::cmd_score_register(app, ctx);
     eqb::cmd_run_register(app, ctx);
     eqb::cmd_translate_register(app, ctx);
+    eqb::cmd_report_register(app, ctx);
+    eqb::cmd_runs_register(app, ctx);
+    eqb::cmd_compare_register(app, ctx);
     try {
         app.parse(static_cast<int>(new_argv.size()), new_argv.data());
     } catch (const CLI::ParseError& e) {

@@ -265,4 +265,59 @@ std::vector<judgemark_metric> judgemark_metrics(const judgemark_result& r) {
     };
 }
 
+std::vector<judgemark_model_interval> judgemark_model_intervals(
+    const judgemark_result& result, const std::vector<std::pair<std::string, std::vector<double>>>& prompt_scores) {
+    std::vector<judgemark_model_interval> out;
+    for (const auto& [model, score] : result.model_scores) {
+        std::vector<double> items;
+        for (const auto& [name, scores] : prompt_scores) {
+            if (name == model) {
+                for (const double s : scores) {
+                    items.push_back(judgemark_item_scale * s);
+                }
+            }
+        }
+        const double half = stats::t_interval_width(items, judgemark_interval_confidence).value_or(0.0) / 2.0;
+        out.push_back({model, score, score - half, score + half});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+    return out;
+}
+
+judgemark_bias_view judgemark_bias_view_of(std::string_view judge, const judgemark_result& result,
+                                           const judgemark_reference_table& table) {
+    judgemark_bias_view view;
+    std::vector<double> xs;
+    std::vector<double> ys;
+    const auto family = table.model_families.find(std::string(judge));
+    for (const auto& [model, score] : result.model_scores) {
+        std::vector<double> others;
+        for (const auto& j : table.other_judges) {
+            if (j.judge == judge || std::find(table.ignore_for_self_bias.begin(), table.ignore_for_self_bias.end(),
+                                              j.judge) != table.ignore_for_self_bias.end()) {
+                continue;
+            }
+            for (const auto& [name, value] : j.scores) {
+                if (name == model) {
+                    others.push_back(value);
+                }
+            }
+        }
+        const auto m = stats::mean(others);
+        if (!m) {
+            continue;
+        }
+        const auto f = table.model_families.find(model);
+        const bool in_family = model == judge || (family != table.model_families.end() &&
+                                                  f != table.model_families.end() && f->second == family->second);
+        view.points.push_back({model, *m, score, in_family});
+        if (model != judge) {
+            xs.push_back(*m);
+            ys.push_back(score);
+        }
+    }
+    view.fit = stats::polyfit2(xs, ys);
+    return view;
+}
+
 }  // namespace eqb

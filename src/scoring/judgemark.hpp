@@ -4,6 +4,7 @@
 // table (other benchmarks, other judges' scores, model families). Pure: the
 // table is loaded by bench/judgemark/reference-table.hpp.
 
+#include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -90,5 +91,38 @@ struct judgemark_metric {
 // (mean_score ... kendall_top_8_eq_bench, Judgemark), then anova_f_statistic,
 // avg_ci_range, self_bias and family_bias.
 std::vector<judgemark_metric> judgemark_metrics(const judgemark_result& result);
+
+// One test model's score with the 95% t-interval of its item scores (the score
+// chart's bar); low = high = score when it has fewer than 2 item scores.
+struct judgemark_model_interval {
+    std::string model;
+    double score = 0.0;
+    double low = 0.0;
+    double high = 0.0;
+};
+
+// Every scored model of `result` with its interval from `prompt_scores` (as given
+// to judgemark_compute), highest score first.
+std::vector<judgemark_model_interval> judgemark_model_intervals(
+    const judgemark_result& result, const std::vector<std::pair<std::string, std::vector<double>>>& prompt_scores);
+
+// One point of the self-bias view: the other judges' mean score of a test model
+// against this judge's.
+struct judgemark_bias_point {
+    std::string model;
+    double others_mean = 0.0;
+    double score = 0.0;
+    bool in_family = false;  // the judge itself or a model of its family
+};
+
+struct judgemark_bias_view {
+    std::vector<judgemark_bias_point> points;  // result order; models the other judges never scored left out
+    std::optional<std::array<double, 3>> fit;  // y ~ c0 + c1 x + c2 x^2 over the points other than the judge
+};
+
+// The bias chart's data for `judge` (the other judges of `table`, less the judge
+// itself and the ignore list).
+judgemark_bias_view judgemark_bias_view_of(std::string_view judge, const judgemark_result& result,
+                                           const judgemark_reference_table& table);
 
 }  // namespace eqb

@@ -26,19 +26,9 @@ std::string rounded(double v) {
 // The model-score chart: each model's score with the 95% t-interval of its item scores.
 std::string score_chart(const std::string& judge, const judgemark_result& result, const judgemark_run_data& out) {
     std::vector<chart_bar> bars;
-    for (const auto& [model, score] : result.model_scores) {
-        std::vector<double> items;
-        for (const auto& [name, scores] : out.prompt_scores) {
-            if (name == model) {
-                for (const double s : scores) {
-                    items.push_back(judgemark_item_scale * s);
-                }
-            }
-        }
-        const double half = stats::t_interval_width(items, judgemark_interval_confidence).value_or(0.0) / 2.0;
-        bars.push_back({model, score, score - half, score + half});
+    for (const auto& m : judgemark_model_intervals(result, out.prompt_scores)) {
+        bars.push_back({m.model, m.score, m.low, m.high});
     }
-    std::sort(bars.begin(), bars.end(), [](const chart_bar& a, const chart_bar& b) { return a.value > b.value; });
     return svg_bar_chart("Judgemark: test model scores by " + judge, "score (0-100), 95% interval of item scores",
                          bars);
 }
@@ -46,40 +36,14 @@ std::string score_chart(const std::string& judge, const judgemark_result& result
 // This judge's model scores against the mean of the other judges' (the self-bias fit's view).
 std::string bias_chart(const std::string& judge, const judgemark_result& result,
                        const judgemark_reference_table& table) {
+    const judgemark_bias_view view = judgemark_bias_view_of(judge, result, table);
     std::vector<chart_point> points;
-    std::vector<double> xs;
-    std::vector<double> ys;
-    const auto family = table.model_families.find(judge);
-    for (const auto& [model, score] : result.model_scores) {
-        std::vector<double> others;
-        for (const auto& j : table.other_judges) {
-            if (j.judge == judge || std::find(table.ignore_for_self_bias.begin(), table.ignore_for_self_bias.end(),
-                                              j.judge) != table.ignore_for_self_bias.end()) {
-                continue;
-            }
-            for (const auto& [name, value] : j.scores) {
-                if (name == model) {
-                    others.push_back(value);
-                }
-            }
-        }
-        const auto m = stats::mean(others);
-        if (!m) {
-            continue;
-        }
-        const auto f = table.model_families.find(model);
-        const bool in_family = model == judge || (family != table.model_families.end() &&
-                                                  f != table.model_families.end() && f->second == family->second);
-        points.push_back({model, *m, score, in_family});
-        if (model != judge) {
-            xs.push_back(*m);
-            ys.push_back(score);
-        }
+    for (const auto& p : view.points) {
+        points.push_back({p.model, p.others_mean, p.score, p.in_family});
     }
-    const auto fit = stats::polyfit2(xs, ys);
-    return svg_scatter_chart("Judge: " + judge, "test models scored by the other judges (mean)",
-                             "test models scored by this judge", points,
-                             fit ? std::vector<double>(fit->begin(), fit->end()) : std::vector<double>{});
+    return svg_scatter_chart(
+        "Judge: " + judge, "test models scored by the other judges (mean)", "test models scored by this judge", points,
+        view.fit ? std::vector<double>(view.fit->begin(), view.fit->end()) : std::vector<double>{});
 }
 
 }  // namespace
