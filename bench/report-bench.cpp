@@ -85,7 +85,7 @@ fs::path bench_store(std::string& why) {
                     answers.contains(q.id) && answers[q.id].is_string() ? answers[q.id].get<std::string>() : "";
                 const std::string prompt = eqb::prompt_remove_revision(q.prompt, *pack).text;
                 eqb::exchange_record ex;
-                ex.run_id = run->id;
+                ex.run_row = run->id;
                 ex.iteration = it;
                 ex.item_id = q.id;
                 ex.role = "test";
@@ -104,7 +104,7 @@ fs::path bench_store(std::string& why) {
                 const auto score = eqb::score_eq_bench_question(parsed, false, q.reference, &*q.reference_fullscale,
                                                                 eqb::v2_scorer::V2_4);
                 eqb::item_record item;
-                item.run_id = run->id;
+                item.run_row = run->id;
                 item.iteration = it;
                 item.item_id = q.id;
                 item.state = score.first_pass ? "done" : "failed";

@@ -281,11 +281,7 @@ exchange_index exchanges_by_item(const report_run& run) {
     for (const auto& e : run.exchanges) {
         out[{e.iteration, e.item_id}].push_back(&e);
     }
-    for (auto& [key, list] : out) {
-        std::stable_sort(list.begin(), list.end(),
-                         [](const report_exchange* a, const report_exchange* b) { return a->attempt < b->attempt; });
-    }
-    return out;
+    return out;  // each item's exchanges in the order they were stored
 }
 
 ojson json_object_of(const std::string& text) {
@@ -483,7 +479,7 @@ ojson attempts_json(const std::vector<const report_exchange*>& exchanges, const 
     for (std::size_t i = 0; i < exchanges.size(); ++i) {
         const report_exchange& e = *exchanges[i];
         ojson a;
-        a["attempt"] = e.attempt;
+        a["attempt"] = e.sequence;
         a["role"] = e.role;
         if (!e.step.empty()) {
             a["step"] = e.step;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "bench/creative-writing/runner.hpp"  // creative_writing_min_chars (a constant only)
+#include "bench/creative-writing/benchmark.hpp"  // creative_writing_min_chars (a constant only)
 #include "core/python-str.hpp"
 #include "parse/judge-answer.hpp"
 #include "report/report-benchmarks.hpp"

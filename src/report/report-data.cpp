@@ -35,40 +35,12 @@ result<report_store> report_store_load(const std::filesystem::path& results_dir)
         if (!items) {
             return items.err();
         }
-        for (auto& i : *items) {
-            report_item item;
-            item.iteration = i.iteration;
-            item.item_id = std::move(i.item_id);
-            item.state = std::move(i.state);
-            item.answer = std::move(i.answer);
-            item.tries = i.tries;
-            item.parsed_json = std::move(i.parsed_json);
-            item.scores_json = std::move(i.scores_json);
-            item.updated_at = i.updated_at;
-            run.items.push_back(std::move(item));
-        }
+        run.items = std::move(*items);
         auto exchanges = (*db)->exchanges_list(r.id);
         if (!exchanges) {
             return exchanges.err();
         }
-        for (auto& e : *exchanges) {
-            report_exchange ex;
-            ex.iteration = e.iteration;
-            ex.item_id = std::move(e.item_id);
-            ex.attempt = e.attempt;
-            ex.role = std::move(e.role);
-            ex.endpoint = std::move(e.endpoint);
-            ex.request_json = std::move(e.request_json);
-            ex.status = std::move(e.status);
-            ex.http_status = e.http_status;
-            ex.response_body = std::move(e.response_body);
-            ex.content = std::move(e.content);
-            ex.latency_s = e.latency_s;
-            ex.input_tokens = e.input_tokens;
-            ex.output_tokens = e.output_tokens;
-            ex.created_at = e.created_at;
-            run.exchanges.push_back(std::move(ex));
-        }
+        run.exchanges = std::move(*exchanges);
         out.runs.push_back(std::move(run));
     }
     return out;

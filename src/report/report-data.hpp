@@ -9,41 +9,13 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/store.hpp"
 
 namespace eqb {
 
-// One request and its response, as sent and received.
-struct report_exchange {
-    int iteration = 1;
-    std::string item_id;
-    std::string step;  // the engine's step name; "" where the store has none
-    int attempt = 1;   // 1-based over transport and answer retries of the item
-    std::string role;  // "test" or "judge"
-    std::string endpoint;
-    std::string request_json;  // the body as sent (never a key)
-    std::string status;        // transport status name ("OK", "HTTP_ERROR", ...)
-    int http_status = 0;
-    std::string response_body;  // raw body as received (keys redacted when stored)
-    std::string content;        // the answer text ("" unless OK)
-    std::string thought;        // a reasoning model's thought; "" where none is stored
-    double latency_s = 0.0;
-    long input_tokens = 0;
-    long output_tokens = 0;
-    double created_at = 0.0;  // unix seconds
-};
-
-// An item's accepted outcome.
-struct report_item {
-    int iteration = 1;
-    std::string item_id;
-    std::string step;   // "" where the store has none
-    std::string state;  // "done" or "failed"
-    std::string answer;
-    int tries = 0;
-    std::string parsed_json;  // benchmark-specific JSON ("" or "null" when none)
-    std::string scores_json;
-    double updated_at = 0.0;
-};
+// The store's own records: one exchange as sent and received, one step's outcome.
+using report_exchange = exchange_record;
+using report_item = item_record;
 
 struct report_run {
     std::string key;

@@ -12,7 +12,7 @@
 #include <regex>
 #include <sstream>
 
-#include "bench/creative-writing/runner.hpp"
+#include "bench/creative-writing/benchmark.hpp"
 #include "bench/judgemark/reference-table.hpp"
 #include "parse/judge-answer.hpp"
 #include "scoring/creative-writing.hpp"

@@ -118,10 +118,10 @@ class fixture_writer {
                   const std::string& prompt, const std::string& status, int http, const std::string& content,
                   double at) {
         exchange_record e;
-        e.run_id = run;
+        e.run_row = run;
         e.iteration = iteration;
         e.item_id = item;
-        e.attempt = attempt;
+        e.sequence = attempt;
         e.role = role;
         e.endpoint = "http://127.0.0.1:9/v1";
         e.request_json = nlohmann::ordered_json{
@@ -146,7 +146,7 @@ class fixture_writer {
     void item(std::int64_t run, int iteration, const std::string& id, const std::string& state,
               const std::string& answer, int tries, const std::string& parsed, const std::string& scores, double at) {
         item_record i;
-        i.run_id = run;
+        i.run_row = run;
         i.iteration = iteration;
         i.item_id = id;
         i.state = state;
