@@ -122,7 +122,8 @@ void verify_main(const data_options& opts, cli_context& ctx) {
                 break;
             case verify_status::MISMATCH:
                 ++bad;
-                fmt::print("{}: hash mismatch: expected {}, got {}\n", file->name, file->sha256, outcome.actual_sha256);
+                fmt::print("{}: hash mismatch: expected {}, got {}\n", file->name,
+                           file->git_blob_sha1.empty() ? file->sha256 : file->git_blob_sha1, outcome.actual_sha256);
                 break;
             case verify_status::UNREADABLE:
                 ++bad;

@@ -285,13 +285,14 @@ fetch_outcome dataset_fetcher::fetch(const dataset_file& file) {
         return fetch_failure(
             fmt::format("{}: cannot write {}: {}", file.name, temp.path().string(), std::strerror(errno)));
     }
-    auto digest = sha256_file(temp.path());
+    const bool archive = !file.git_blob_sha1.empty();
+    auto digest = archive ? git_blob_sha1_file(temp.path()) : sha256_file(temp.path());
     if (!digest) {
         return fetch_failure(fmt::format("{}: {}", file.name, digest.err().message));
     }
-    if (*digest != file.sha256) {
-        return fetch_failure(fmt::format("{}: SHA-256 mismatch for {}: expected {}, got {}; the download was discarded",
-                                         file.name, url, file.sha256, *digest));
+    if (const std::string_view want = archive ? file.git_blob_sha1 : file.sha256; *digest != want) {
+        return fetch_failure(fmt::format("{}: {} mismatch for {}: expected {}, got {}; the download was discarded",
+                                         file.name, archive ? "git blob SHA-1" : "SHA-256", url, want, *digest));
     }
     // mkstemp makes the file private; a dataset is meant to be readable.
     using std::filesystem::perms;

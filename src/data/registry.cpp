@@ -1,5 +1,6 @@
 #include "data/registry.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace eqb {
@@ -198,7 +199,23 @@ constexpr std::array registry_files = std::to_array<dataset_file>({
      "77eb8c580e8681a31135b55e936355b0e46d030e4e3cc0b97d0e6ef4ffd1ade9"},
 });
 
+// Too large to keep here: the reference's leaderboard data at the pinned commits.
+constexpr std::array archive_files = std::to_array<dataset_file>({
+    {"eqbench3-leaderboard/canonical_leaderboard_results.json.gz", eqbench3,
+     "data/canonical_leaderboard_results.json.gz", "", "e9671a8b089b321b919c7b3374899a9df71e7aa7"},
+    {"eqbench3-leaderboard/canonical_leaderboard_elo_results.json.gz", eqbench3,
+     "data/canonical_leaderboard_elo_results.json.gz", "", "c51f11c0ec80cecdfa6b14989d7a1114bac9ec3b"},
+    {"creative-writing-v3-leaderboard/creative_bench_runs.zip", creative_writing_bench, "creative_bench_runs.zip", "",
+     "d8a9b83f3ae838de8f3d835646c4d67beb8d4d65"},
+    {"creative-writing-v3-leaderboard/elo_results.zip", creative_writing_bench, "elo_results.zip", "",
+     "78f5242475e91f7faf6f00f232ce28d90edece30"},
+});
+
 }  // namespace
+
+std::span<const dataset_file> dataset_archives() {
+    return archive_files;
+}
 
 std::span<const dataset_file> dataset_registry() {
     return registry_files;
@@ -215,6 +232,7 @@ const dataset_file* dataset_find(std::string_view name) {
 
 dataset_selection dataset_select(const std::vector<std::string>& names) {
     dataset_selection selection;
+    std::vector<const dataset_file*> archives;
     std::vector<bool> chosen(registry_files.size(), names.empty());
     for (const auto& name : names) {
         bool matched = false;
@@ -232,6 +250,14 @@ dataset_selection dataset_select(const std::vector<std::string>& names) {
                 }
             }
         }
+        for (const auto& archive : archive_files) {
+            if (!name.empty() && archive.name.starts_with(name + "/")) {
+                if (std::find(archives.begin(), archives.end(), &archive) == archives.end()) {
+                    archives.push_back(&archive);
+                }
+                matched = true;
+            }
+        }
         if (!matched) {
             selection.unknown.push_back(name);
         }
@@ -241,6 +267,7 @@ dataset_selection dataset_select(const std::vector<std::string>& names) {
             selection.files.push_back(&registry_files[i]);
         }
     }
+    selection.files.insert(selection.files.end(), archives.begin(), archives.end());
     return selection;
 }
 

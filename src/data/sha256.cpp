@@ -17,13 +17,20 @@ struct md_ctx_free {
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, md_ctx_free>;
 
 // A fresh SHA-256 context; OpenSSL failing here means it is out of memory.
-md_ctx_ptr sha256_begin() {
+md_ctx_ptr digest_begin(const EVP_MD* md) {
     md_ctx_ptr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-        throw fatal_error("OpenSSL: cannot initialise SHA-256");
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) {
+        throw fatal_error("OpenSSL: cannot initialise a digest");
     }
     return ctx;
 }
+
+md_ctx_ptr sha256_begin() {
+    return digest_begin(EVP_sha256());
+}
+
+// The digest of a file's contents after `prefix`, read in chunks.
+result<std::string> digest_file(const EVP_MD* md, const std::filesystem::path& path, std::string_view prefix);
 
 void sha256_update(EVP_MD_CTX* ctx, const void* data, std::size_t size) {
     if (EVP_DigestUpdate(ctx, data, size) != 1) {
@@ -56,11 +63,30 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 result<std::string> sha256_file(const std::filesystem::path& path) {
+    return digest_file(EVP_sha256(), path, "");
+}
+
+result<std::string> git_blob_sha1_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        return error{"cannot open " + path.string() + ": " + ec.message()};
+    }
+    // git hashes "blob SIZE\0" followed by the content.
+    std::string header = "blob " + std::to_string(size);
+    header.push_back('\0');
+    return digest_file(EVP_sha1(), path, header);
+}
+
+namespace {
+
+result<std::string> digest_file(const EVP_MD* md, const std::filesystem::path& path, std::string_view prefix) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return error{"cannot open " + path.string() + ": " + std::strerror(errno)};
     }
-    const auto ctx = sha256_begin();
+    const auto ctx = digest_begin(md);
+    sha256_update(ctx.get(), prefix.data(), prefix.size());
     constexpr std::size_t chunk_size = 1 << 16;
     std::array<char, chunk_size> chunk{};
     while (in) {
@@ -75,5 +101,7 @@ result<std::string> sha256_file(const std::filesystem::path& path) {
     }
     return sha256_finish(ctx.get());
 }
+
+}  // namespace
 
 }  // namespace eqb

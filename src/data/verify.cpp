@@ -23,11 +23,13 @@ verify_outcome dataset_verify(const dataset_file& file, const std::filesystem::p
     if (!std::filesystem::is_regular_file(status)) {
         return {verify_status::UNREADABLE, {}, local.string() + ": not a regular file"};
     }
-    auto digest = sha256_file(local);
+    const bool archive = !file.git_blob_sha1.empty();
+    auto digest = archive ? git_blob_sha1_file(local) : sha256_file(local);
     if (!digest) {
         return {verify_status::UNREADABLE, {}, digest.err().message};
     }
-    const verify_status verdict = *digest == file.sha256 ? verify_status::OK : verify_status::MISMATCH;
+    const verify_status verdict =
+        *digest == (archive ? file.git_blob_sha1 : file.sha256) ? verify_status::OK : verify_status::MISMATCH;
     return {verdict, std::move(*digest), {}};
 }
 

@@ -17,7 +17,7 @@ enum class verify_status {
 
 struct verify_outcome {
     verify_status status = verify_status::MISSING;
-    std::string actual_sha256;  // set for OK and MISMATCH
+    std::string actual_sha256;  // set for OK and MISMATCH (an archive's git blob SHA-1)
     std::string message;        // set for UNREADABLE
 };
 

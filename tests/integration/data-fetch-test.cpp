@@ -84,6 +84,8 @@ class mirror_server {
             serve(std::string(file->name));
         }
         content_[mirror_path(registry_file(wrong_body))] = "this is not the ChatML template\n";
+        // One leaderboard archive with the wrong bytes; the others are not served.
+        content_[mirror_path(*eqb::dataset_select({"eqbench3-leaderboard"}).files[0])] = "not the archive\n";
 
         server_.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
             {
@@ -388,6 +390,22 @@ TEST_F(data_fetch_test, an_unknown_name_fails_without_stopping_the_others) {
     EXPECT_EQ(run.exit_code, 1) << run.output;
     EXPECT_TRUE(contains(run.output, "eqbench: error: no-such-file.json: not a dataset file")) << run.output;
     EXPECT_EQ(local_hash(good_v1), registry_file(good_v1).sha256);
+}
+
+TEST_F(data_fetch_test, a_leaderboard_bundle_fetches_its_archives_checked_by_git_blob_sha1) {
+    const auto run = fetch({"eqbench3-leaderboard"});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_TRUE(contains(run.output,
+                         "eqbench3-leaderboard/canonical_leaderboard_results.json.gz: git blob SHA-1 "
+                         "mismatch"))
+        << run.output;
+    EXPECT_TRUE(contains(run.output, "e9671a8b089b321b919c7b3374899a9df71e7aa7")) << run.output;
+    EXPECT_TRUE(contains(run.output,
+                         "/EQ-bench/eqbench3/3c21bcc514bd43f93a00a5cf9c630aa3eb73a380/data/"
+                         "canonical_leaderboard_elo_results.json.gz"))
+        << run.output;
+    EXPECT_TRUE(contains(run.output, "data fetch: 0 downloaded, 0 cached, 2 failed")) << run.output;
+    EXPECT_FALSE(std::filesystem::exists(data_ / "eqbench3-leaderboard" / "canonical_leaderboard_results.json.gz"));
 }
 
 TEST_F(data_fetch_test, path_prints_the_directory_alone) {

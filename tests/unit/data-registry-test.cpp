@@ -16,7 +16,9 @@
 
 #include "data/fetch.hpp"
 #include "data/registry.hpp"
+#include "data/sha256.hpp"
 #include "data/verify.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/test-support.hpp"
 
 namespace {
@@ -211,6 +213,39 @@ TEST_F(data_verify_test, missing_mismatched_and_unreadable_files) {
     const auto unreadable = eqb::dataset_verify(*v1, dir_);
     EXPECT_EQ(unreadable.status, eqb::verify_status::UNREADABLE);
     EXPECT_NE(unreadable.message.find("eq_bench_v1_questions_60.json"), std::string::npos) << unreadable.message;
+}
+
+}  // namespace
+
+namespace {
+
+// The leaderboard archives: fetched only by their bundle's name, checked by git blob SHA-1.
+TEST(data_archives_test, bundles_select_archives_and_a_blob_sha1_checks_them) {
+    for (const auto& a : eqb::dataset_archives()) {
+        SCOPED_TRACE(std::string(a.name));
+        EXPECT_TRUE(a.sha256.empty());
+        EXPECT_EQ(a.git_blob_sha1.size(), 40U);
+        EXPECT_EQ(eqb::dataset_find(a.name), nullptr) << "an archive is not a registry file";
+    }
+    const auto all = eqb::dataset_select({});
+    for (const auto* f : all.files) {
+        EXPECT_FALSE(f->git_blob_sha1.size() == 40U) << f->name << ": a plain fetch takes no archive";
+    }
+    const auto eq3 = eqb::dataset_select({"eqbench3-leaderboard"});
+    ASSERT_EQ(eq3.files.size(), 2U);
+    EXPECT_TRUE(eq3.unknown.empty());
+    EXPECT_EQ(eq3.files[0]->upstream.commit, "3c21bcc514bd43f93a00a5cf9c630aa3eb73a380");
+    const auto cw3 = eqb::dataset_select({"creative-writing-v3-leaderboard", "judgemark_test_set.json"});
+    ASSERT_EQ(cw3.files.size(), 3U);
+    EXPECT_EQ(cw3.files[0]->name, "judgemark_test_set.json");
+    EXPECT_EQ(cw3.files[1]->path, "creative_bench_runs.zip");
+
+    // What `git hash-object` prints for a file holding "hello\n".
+    eqb::test::temp_dir dir;
+    std::ofstream(dir.path() / "hello.txt", std::ios::binary) << "hello\n";
+    const auto blob = eqb::git_blob_sha1_file(dir.path() / "hello.txt");
+    ASSERT_TRUE(blob);
+    EXPECT_EQ(*blob, "ce013625030ba8dba906f756967f9e9ca394464a");
 }
 
 }  // namespace
