@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "bench/registry.hpp"
 #include "core/secret.hpp"
@@ -22,6 +23,7 @@ namespace {
 // A local server that stopped answering will not answer in a longer grace period.
 constexpr double local_server_grace_s = 2.0;
 constexpr double judge_min_timeout_s = 300.0;  // judgements are long (up to 3000 tokens)
+constexpr double progress_waiting_s = 30.0;    // requests waiting longer are named on the progress line
 
 // One benchmark of one run line, made before the batch starts.
 struct planned_run {
@@ -74,7 +76,12 @@ class batch_runner {
             listener_.line("--------------");
             listener_.line(fmt::format("Running benchmark {} of {}", i + 1, plan_.runs.size()));
             listener_.line("");
-            listener_.line(entry.model);
+            bool asks_model = false;
+            for (const auto& p : runs[i]) {
+                asks_model = asks_model || p.kind->needs_test_model;
+            }
+            // Judgemark alone tests the judge: name it.
+            listener_.line(asks_model || !plan_.judge ? entry.model : "Judge: " + plan_.judge->model);
             if (!entry.lora.empty()) {
                 listener_.line(entry.lora);
             }
@@ -113,53 +120,10 @@ class batch_runner {
     using hf_cache_state = std::map<std::string, bool>;  // model -> its cache folder existed before the batch
 
     benchmark_request request_for(const run_plan_entry& e) const {
-        benchmark_request r;
-        r.run.run_id = e.run_id;
-        r.run.model = e.model;
-        r.run.engine_name = e.engine;
-        r.run.instruction_template = e.instruction_template;
-        r.run.lora = e.lora;
-        r.run.quantization = e.quantization;
-        r.run.ooba_params = e.ooba_params_key;
-        r.run.download_filters = config_filters_string(e.include_patterns, e.exclude_patterns);
-        // The reference's min_p 0.1 (and, for Creative Writing, temperature 1.0) go
-        // with the engines that sample with min_p: transformers and ooba, not llama.cpp.
-        r.run.min_p_engine = e.client == "ooba" || e.engine == "transformers";
-        r.run.iterations = e.iterations;
-        r.run.results_dir = plan_.options.results_dir;
-        r.run.endpoints = endpoint_urls(e);
-        if (plan_.judge) {
-            r.judge.model = plan_.judge->model;
-            r.judge.engine_name = plan_.judge->engine;
-            r.judge.endpoints = {plan_.judge->endpoint};
-        }
-        r.pack = pack_;
-        r.revise = plan_.options.revise;
-        r.v1 = plan_.options.v1;
-        r.parser = settings_.parser;
-        r.scorer = settings_.scorer;
-        r.transport_attempts = settings_.retries + 1;
-        r.data_dir = plan_.options.data_dir;
-        r.judge_prompt_file = plan_.options.judge_prompt;
-        r.pairwise = plan_.options.pairwise;
-        model_price price = price_table_find(settings_.prices, e.model).value_or(model_price{});
-        if (settings_.price_input >= 0.0) {
-            price.input_per_million = settings_.price_input;
-        }
-        if (settings_.price_output >= 0.0) {
-            price.output_per_million = settings_.price_output;
-        }
-        r.price_input_per_million = price.input_per_million;
-        r.price_output_per_million = price.output_per_million;
-        return r;
+        return batch_benchmark_request(plan_, e, pack_, settings_);
     }
 
-    std::vector<std::string> endpoint_urls(const run_plan_entry& e) const {
-        if (!settings_.base_urls.empty() && e.line == 0) {
-            return settings_.base_urls;
-        }
-        return {e.endpoint};
-    }
+    std::vector<std::string> endpoint_urls(const run_plan_entry& e) const { return batch_endpoint_urls(e, settings_); }
 
     // Once per key source: a key too short to redact (a local server's placeholder).
     void short_keys_note() const {
@@ -265,20 +229,93 @@ class batch_runner {
         return std::make_unique<endpoint_pool>(std::move(clients), plan_.options.concurrency);
     }
 
-    attempt_end fail_run(planned_run& p, const std::string& why) {
-        listener_.problem(fmt::format("eqbench: run {} ({}) failed: {}", p.entry->run_id, p.kind->name, why));
-        if (auto exported = p.kind->export_failure(p.request, why); !exported) {
+    // Why a failed attempt failed, whether running it again could change that,
+    // and what the engine made of it (nothing when it did not run).
+    struct attempt_failure {
+        std::string why;
+        bool permanent = false;
+        std::optional<run_summary> summary;  // the run's scores as stored: exported with the failure
+        std::vector<std::string> usage;      // the closing block's usage lines
+    };
+
+    // The run's one CSV row (and raw_results.json entry when it ran): its final outcome.
+    attempt_end fail_run(planned_run& p, attempt_failure& last) {
+        listener_.problem(fmt::format("eqbench: run {} ({}) failed: {}", p.entry->run_id, p.kind->name, last.why));
+        for (const auto& text : last.usage) {
+            listener_.line(text);
+        }
+        result<bool> exported = true;
+        if (last.summary) {
+            last.summary->status = "failed";
+            last.summary->error = last.why;
+            exported = engine_write_exports(*p.bench, db_, *last.summary);
+        } else {
+            exported = p.kind->export_failure(p.request, last.why);
+        }
+        if (!exported) {
             listener_.problem("eqbench: error: " + exported.err().message);
             export_errors_ = true;
         }
         return attempt_end::FAILED;
     }
 
-    // Why a failed attempt failed, and whether running it again could change that.
-    struct attempt_failure {
-        std::string why;
-        bool permanent = false;
-    };
+    // The closing block's lines every benchmark shares: requests this invocation
+    // sent, what was resumed, tokens, cost (the judge's too), failures by cause.
+    std::vector<std::string> usage_lines(const planned_run& p, const run_totals& totals,
+                                         const run_counters& counters) const {
+        std::vector<std::string> lines;
+        const int sent = counters.requests.load();
+        lines.push_back(totals.resumed > 0 ? fmt::format("Requests sent: {}, resumed from the store: {} of {} items",
+                                                         sent, totals.resumed, totals.tasks)
+                                           : fmt::format("Requests sent: {}", sent));
+        const long judge_in = counters.judge_input_tokens.load();
+        const long judge_out = counters.judge_output_tokens.load();
+        const long test_in = counters.input_tokens.load() - judge_in;
+        const long test_out = counters.output_tokens.load() - judge_out;
+        const bool judged = counters.judge_requests.load() > 0 || !p.kind->needs_test_model;
+        const bool tested = p.kind->needs_test_model;
+        struct priced {
+            std::string who;  // "MODEL" or "judge MODEL"
+            std::string model;
+            std::optional<double> cost;
+        };
+        std::vector<priced> costs;
+        if (tested) {
+            costs.push_back({p.entry->model, p.entry->model, batch_cost(settings_, p.entry->model, test_in, test_out)});
+        }
+        if (judged && plan_.judge) {
+            const std::string& judge = plan_.judge->model;
+            costs.push_back({"judge " + judge, judge, batch_cost(settings_, judge, judge_in, judge_out)});
+        }
+        std::string tokens = fmt::format("Tokens: {} in / {} out", test_in + judge_in, test_out + judge_out);
+        if (tested && judged) {
+            tokens += fmt::format(" (the judge: {} in / {} out)", judge_in, judge_out);
+        }
+        lines.push_back(tokens);
+        std::string cost;
+        double total = 0.0;
+        bool all_known = true;
+        for (const auto& c : costs) {
+            if (c.cost) {
+                cost += (cost.empty() ? "" : " + ") + fmt::format("${:.4f} ({})", *c.cost, c.who);
+                total += *c.cost;
+            } else {
+                all_known = false;
+            }
+        }
+        if (!cost.empty()) {
+            lines.push_back("Cost: " + cost + (costs.size() > 1 && all_known ? fmt::format(" = ${:.4f}", total) : ""));
+        }
+        for (const auto& c : costs) {
+            if (!c.cost) {
+                lines.push_back("Cost: price unknown for " + c.model + " (add it with --prices)");
+            }
+        }
+        if (const std::string failures = counters.failures_text(); !failures.empty()) {
+            lines.push_back("Failures: " + failures);
+        }
+        return lines;
+    }
 
     attempt_end run_with_retries(planned_run& p) {
         const run_plan_entry& e = *p.entry;
@@ -297,7 +334,8 @@ class batch_runner {
                 listener_.line(fmt::format("Downloading {} with huggingface-cli...", e.model));
                 auto path = hf_download({e.model, e.include_patterns, e.exclude_patterns, config_.hf_cache_dir});
                 if (!path) {
-                    return stop_.load() ? attempt_end::INTERRUPTED : fail_run(p, path.err().message);
+                    attempt_failure failed{path.err().message, true, std::nullopt, {}};
+                    return stop_.load() ? attempt_end::INTERRUPTED : fail_run(p, failed);
                 }
                 const std::filesystem::path folder(*path);
                 spec.command =
@@ -310,9 +348,10 @@ class batch_runner {
         attempt_failure last;
         for (int attempt = 0; attempt <= plan_.options.run_retries; ++attempt) {
             if (attempt > 0) {
-                listener_.line(fmt::format("Run {} failed: {}", e.run_id, last.why));
-                listener_.line(fmt::format("Retrying ({} of {})...", attempt, plan_.options.run_retries));
+                listener_.line(fmt::format("Run {} ({}) failed: {}; retrying ({} of {})", e.run_id, p.kind->name,
+                                           last.why, attempt, plan_.options.run_retries));
             }
+            last = attempt_failure{};
             const attempt_end end = run_once(p, server.get(), last);
             if (end != attempt_end::FAILED || stop_.load()) {
                 return stop_.load() ? attempt_end::INTERRUPTED : end;
@@ -324,7 +363,7 @@ class batch_runner {
         if (server) {
             server->stop();
         }
-        return fail_run(p, last.why);
+        return fail_run(p, last);
     }
 
     // Starts the server when it is not running; "" or why it did not start.
@@ -355,7 +394,7 @@ class batch_runner {
                     if (stop_.load()) {
                         return attempt_end::INTERRUPTED;
                     }
-                    last = {"the model server did not start: " + why, true};
+                    last = {"the model server did not start: " + why, true, std::nullopt, {}};
                     return attempt_end::FAILED;
                 }
                 for (auto& url : urls) {
@@ -367,7 +406,7 @@ class batch_runner {
             if (p.kind->needs_test_model) {
                 auto pool = test_pool(e, urls);
                 if (!pool) {
-                    last = {pool.err().message, true};
+                    last = {pool.err().message, true, std::nullopt, {}};
                     return attempt_end::FAILED;
                 }
                 tests = std::move(*pool);
@@ -375,7 +414,7 @@ class batch_runner {
             if (p.kind->needs_judge) {
                 auto pool = judge_pool();
                 if (!pool) {
-                    last = {pool.err().message, true};
+                    last = {pool.err().message, true, std::nullopt, {}};
                     return attempt_end::FAILED;
                 }
                 judges = std::move(*pool);
@@ -403,6 +442,7 @@ class batch_runner {
                 s.transport_retries = counters.transport_retries.load();
                 s.parse_failures = counters.answer_retries.load();
                 s.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                std::tie(s.waiting, s.waiting_s) = counters.waiting_longer_than(progress_waiting_s);
                 return s;
             };
             engine_settings es;
@@ -430,11 +470,11 @@ class batch_runner {
             }
             listener_.progress(snapshot(), true);
             if (!outcome) {
-                last = {outcome.err().message, true};
+                last = {outcome.err().message, true, std::nullopt, {}};
                 return attempt_end::FAILED;
             }
             if (outcome->permanent) {
-                last = {outcome->summary.error, true};
+                last = {outcome->summary.error, true, std::nullopt, usage_lines(p, outcome->totals, counters)};
                 return attempt_end::FAILED;
             }
             const run_summary& summary = outcome->summary;
@@ -450,7 +490,9 @@ class batch_runner {
                     server->stop();
                     last = {"the model server " + down_reason + "; gave up after " + std::to_string(restarts) +
                                 " restarts\n  log: " + server->spec().log_path.string() + "\n" + server->log_tail(),
-                            true};
+                            true,
+                            std::nullopt,
+                            {}};
                     return attempt_end::FAILED;
                 }
                 ++restarts;
@@ -458,6 +500,11 @@ class batch_runner {
                                            down_reason, restarts, max_restarts));
                 server->stop();
                 continue;
+            }
+            if (summary.status == "failed") {
+                // Not printed: the batch retries, or the last failure is reported once.
+                last = {summary.error, summary.permanent, summary, usage_lines(p, outcome->totals, counters)};
+                return attempt_end::FAILED;
             }
             run_summary closing = summary;
             if (auto exported = engine_write_exports(*p.bench, db_, closing); !exported) {
@@ -467,9 +514,8 @@ class batch_runner {
             for (const auto& text : closing.report) {
                 listener_.line(text);
             }
-            if (summary.status == "failed") {
-                last = {summary.error, false};
-                return attempt_end::FAILED;
+            for (const auto& text : usage_lines(p, outcome->totals, counters)) {
+                listener_.line(text);
             }
             if (server != nullptr) {
                 server->stop();
@@ -489,6 +535,74 @@ class batch_runner {
 };
 
 }  // namespace
+
+std::optional<model_price> batch_price(const batch_settings& settings, const std::string& model) {
+    std::optional<model_price> price = price_table_find(settings.prices, model);
+    if (!price && (settings.price_input < 0.0 || settings.price_output < 0.0)) {
+        return std::nullopt;
+    }
+    model_price out = price.value_or(model_price{});
+    if (settings.price_input >= 0.0) {
+        out.input_per_million = settings.price_input;
+    }
+    if (settings.price_output >= 0.0) {
+        out.output_per_million = settings.price_output;
+    }
+    return out;
+}
+
+std::optional<double> batch_cost(const batch_settings& settings, const std::string& model, long input_tokens,
+                                 long output_tokens) {
+    const auto price = batch_price(settings, model);
+    if (!price) {
+        return std::nullopt;
+    }
+    return price_cost(*price, input_tokens, output_tokens);
+}
+
+std::vector<std::string> batch_endpoint_urls(const run_plan_entry& e, const batch_settings& settings) {
+    if (!settings.base_urls.empty() && e.line == 0) {
+        return settings.base_urls;
+    }
+    return {e.endpoint};
+}
+
+benchmark_request batch_benchmark_request(const run_plan& plan, const run_plan_entry& e, const language_pack& pack,
+                                          const batch_settings& settings) {
+    benchmark_request r;
+    r.run.run_id = e.run_id;
+    r.run.model = e.model;
+    r.run.engine_name = e.engine;
+    r.run.instruction_template = e.instruction_template;
+    r.run.lora = e.lora;
+    r.run.quantization = e.quantization;
+    r.run.ooba_params = e.ooba_params_key;
+    r.run.download_filters = config_filters_string(e.include_patterns, e.exclude_patterns);
+    // The reference's min_p 0.1 (and, for Creative Writing, temperature 1.0) go
+    // with the engines that sample with min_p: transformers and ooba, not llama.cpp.
+    r.run.min_p_engine = e.client == "ooba" || e.engine == "transformers";
+    r.run.iterations = e.iterations;
+    r.run.results_dir = plan.options.results_dir;
+    r.run.endpoints = batch_endpoint_urls(e, settings);
+    if (plan.judge) {
+        r.judge.model = plan.judge->model;
+        r.judge.engine_name = plan.judge->engine;
+        r.judge.endpoints = {plan.judge->endpoint};
+    }
+    r.pack = pack;
+    r.revise = plan.options.revise;
+    r.v1 = plan.options.v1;
+    r.parser = settings.parser;
+    r.scorer = settings.scorer;
+    r.transport_attempts = settings.retries + 1;
+    r.data_dir = plan.options.data_dir;
+    r.judge_prompt_file = plan.options.judge_prompt;
+    r.pairwise = plan.options.pairwise;
+    const model_price price = batch_price(settings, e.model).value_or(model_price{});
+    r.price_input_per_million = price.input_per_million;
+    r.price_output_per_million = price.output_per_million;
+    return r;
+}
 
 result<batch_outcome> batch_run(const run_plan& plan, const reference_config& config, const language_pack& pack,
                                 const batch_settings& settings, store& db, batch_listener& listener,

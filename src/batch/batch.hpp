@@ -8,9 +8,11 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "bench/registry.hpp"
 #include "config/config.hpp"
 #include "config/plan.hpp"
 #include "core/language.hpp"
@@ -55,6 +57,21 @@ struct batch_outcome {
     int failed_runs = 0;
     bool export_errors = false;  // an export file could not be written (told to the listener)
 };
+
+// The price of `model` (--price-input/--price-output over the table), or
+// nullopt when neither the table nor the flags know it.
+std::optional<model_price> batch_price(const batch_settings& settings, const std::string& model);
+
+// The cost of these tokens for `model`, or nullopt when its price is unknown.
+std::optional<double> batch_cost(const batch_settings& settings, const std::string& model, long input_tokens,
+                                 long output_tokens);
+
+// The base URLs of a run: a flags run's every --base-url, else its endpoint.
+std::vector<std::string> batch_endpoint_urls(const run_plan_entry& e, const batch_settings& settings);
+
+// What a benchmark needs to make one run of `e`.
+benchmark_request batch_benchmark_request(const run_plan& plan, const run_plan_entry& e, const language_pack& pack,
+                                          const batch_settings& settings);
 
 // Runs the batch. `stop` is Ctrl-C: the run in flight stops, keeps what it
 // has, and the batch ends. Errors are setup errors found before the first run

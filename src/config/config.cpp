@@ -224,6 +224,7 @@ std::string config_filters_string(const std::vector<std::string>& include, const
 result<config_run_line> config_run_line_parse(const std::string& raw, const std::filesystem::path& cwd) {
     config_run_line run;
     std::string line = text_strip(raw);
+    run.text = line;
     if (!line.empty() && line.front() == ',') {
         return error{"run_id: expected a name for the run as the first field, got nothing"};
     }

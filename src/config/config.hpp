@@ -18,6 +18,7 @@ const std::vector<std::string>& config_engine_names();
 // inference_engine, ooba_params, downloader_filters
 struct config_run_line {
     int line = 0;
+    std::string text;  // the line as written (stripped)
     std::string run_id;
     std::string instruction_template;
     std::string model_path;    // as written ('~' expanded, made absolute when it exists)

@@ -1,6 +1,7 @@
 #include "config/plan.hpp"
 
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -52,29 +53,6 @@ int count_gpus(const std::string& gpus) {
     return n;
 }
 
-// The instruction template file for `name`: a path to a .yaml, else
-// DATA/instruction-templates/NAME.yaml, else ./instruction-templates/NAME.yaml.
-std::optional<std::string> template_find(const std::string& name, const std::filesystem::path& data_dir) {
-    if (name.empty()) {
-        return std::nullopt;
-    }
-    std::error_code ec;
-    std::vector<std::filesystem::path> candidates;
-    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0) {
-        candidates.emplace_back(name);
-    }
-    if (!data_dir.empty()) {
-        candidates.push_back(data_dir / "instruction-templates" / (name + ".yaml"));
-    }
-    candidates.push_back(std::filesystem::path("instruction-templates") / (name + ".yaml"));
-    for (const auto& c : candidates) {
-        if (std::filesystem::is_regular_file(c, ec)) {
-            return std::filesystem::absolute(c, ec).lexically_normal().string();
-        }
-    }
-    return std::nullopt;
-}
-
 const benchmark_traits* traits_of(const plan_options& options, const std::string& name) {
     for (const auto& t : options.known_benchmarks) {
         if (t.name == name) {
@@ -95,6 +73,38 @@ std::string known_names(const plan_options& options) {
 }
 
 }  // namespace
+
+// The instruction template file for `name`: a path to a .yaml, else
+// DATA/instruction-templates/NAME.yaml, else ./instruction-templates/NAME.yaml.
+std::optional<std::string> plan_template_find(const std::string& name, const std::filesystem::path& data_dir) {
+    if (name.empty()) {
+        return std::nullopt;
+    }
+    std::error_code ec;
+    std::vector<std::filesystem::path> candidates;
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0) {
+        candidates.emplace_back(name);
+    }
+    // A name, with or without .yaml, is looked up where config.cfg's are.
+    const std::string stem =
+        name.size() > 5 && name.compare(name.size() - 5, 5, ".yaml") == 0 ? name.substr(0, name.size() - 5) : name;
+    if (!data_dir.empty()) {
+        candidates.push_back(data_dir / "instruction-templates" / (stem + ".yaml"));
+    }
+    candidates.push_back(std::filesystem::path("instruction-templates") / (stem + ".yaml"));
+    for (const auto& c : candidates) {
+        if (std::filesystem::is_regular_file(c, ec)) {
+            return std::filesystem::absolute(c, ec).lexically_normal().string();
+        }
+    }
+    return std::nullopt;
+}
+
+std::string plan_run_key(const run_plan_entry& e, const plan_options& options) {
+    return e.run_id + "--" + (options.v1 ? "v1" : "v2") + "--" + e.language + "--" + e.model + "--" + e.lora + "--" +
+           e.instruction_template + "--" + e.quantization + "--" + e.engine + "--" + e.ooba_params_key + "--" +
+           config_filters_string(e.include_patterns, e.exclude_patterns);
+}
 
 std::string plan_substitute(const std::string& command, const std::string& model, int port, const std::string& gpus) {
     std::string out = text_replace_all(command, "{model}", model);
@@ -203,7 +213,7 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
         }
         const bool needs_template = e.engine == "transformers" || e.engine == "llama.cpp";
         if (needs_template) {
-            if (auto found = template_find(e.instruction_template, given.data_dir)) {
+            if (auto found = plan_template_find(e.instruction_template, given.data_dir)) {
                 e.template_path = *found;
             } else {
                 run_error(run, "instruction_template",
@@ -333,25 +343,42 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
         if (!local_engine && e.api_key.empty() && e.engine != "openai") {
             const bool anthropic = e.engine == "anthropic";
             const bool gemini = e.engine == "gemini";
-            e.unavailable = e.engine + " needs an API key: set it in config.cfg (" +
-                            (anthropic ? "[Anthropic]"
-                             : gemini  ? "[Gemini]"
-                                       : "[Mistral]") +
-                            " api_key) or the environment (" +
-                            (anthropic ? "ANTHROPIC_API_KEY"
-                             : gemini  ? "GEMINI_API_KEY"
-                                       : "MISTRAL_API_KEY") +
-                            ")";
+            e.unavailable.push_back(e.engine + " needs an API key: set it in config.cfg (" +
+                                    (anthropic ? "[Anthropic]"
+                                     : gemini  ? "[Gemini]"
+                                               : "[Mistral]") +
+                                    " api_key) or the environment (" +
+                                    (anthropic ? "ANTHROPIC_API_KEY"
+                                     : gemini  ? "GEMINI_API_KEY"
+                                               : "MISTRAL_API_KEY") +
+                                    ")");
         }
         if (e.engine == "openai" && e.api_key.empty() && config.openai_compatible_url.empty()) {
-            e.unavailable =
+            e.unavailable.push_back(
                 "openai needs an API key: set [OpenAI] api_key or OPENAI_API_KEY (or openai_compatible_url for a "
-                "local server that needs none)";
+                "local server that needs none)");
         }
         if (e.server && !e.server->unavailable.empty()) {
-            e.unavailable = e.server->unavailable;
+            e.unavailable.push_back(e.server->unavailable);
+        }
+        // configparser keeps an inline comment as part of the value, and so does the reference.
+        if (const auto hash = run.text.find(" #"); hash != std::string::npos) {
+            e.warnings.push_back("the line holds '" + run.text.substr(hash + 1) +
+                                 "': configparser keeps an inline comment as part of the last field (the reference "
+                                 "does too); put comments on their own line");
         }
         plan.runs.push_back(std::move(e));
+    }
+    // Two runs with one run id (and the same model and settings) would share answers.
+    std::map<std::string, int> first_line_of_key;
+    for (auto& e : plan.runs) {
+        const std::string key = plan_run_key(e, given);
+        const auto [it, fresh] = first_line_of_key.emplace(key, e.line);
+        if (!fresh) {
+            e.unavailable.push_back("run " + e.run_id + " has the same run key as the run on line " +
+                                    std::to_string(it->second) +
+                                    ": both would share one run's stored answers; give it another run id");
+        }
     }
     plan.judge = plan_judge(config, given, errors);
     return plan;
@@ -372,8 +399,8 @@ std::optional<judge_plan> plan_judge(const reference_config& config, const plan_
     j.engine = !given.judge_engine.empty() ? given.judge_engine : config.judge_model_api;
     j.model = !given.judge_model.empty() ? given.judge_model : config.judge_model;
     const std::string url = !given.judge_base_url.empty() ? given.judge_base_url : config.judge_model_url;
-    if (!needed && j.model.empty()) {
-        return std::nullopt;
+    if (!needed) {
+        return std::nullopt;  // no benchmark asked for needs one: never checked
     }
     if (j.model.empty()) {
         problems.push_back({0, "--benchmarks: " + needing +
@@ -410,6 +437,9 @@ std::optional<judge_plan> plan_judge(const reference_config& config, const plan_
     if (!config.judge_model_api_key.empty()) {
         j.api_key = config.judge_model_api_key;
         j.api_key_source = "config [Creative Writing Benchmark] judge_model_api_key";
+    } else if (j.engine == "openai" && url.empty() && !config.openai_api_key.empty()) {
+        j.api_key = config.openai_api_key;
+        j.api_key_source = "config [OpenAI] api_key";
     } else {
         for (const auto& var : key_vars) {
             if (auto v = env(var); v && !v->empty()) {
@@ -420,12 +450,10 @@ std::optional<judge_plan> plan_judge(const reference_config& config, const plan_
         }
     }
     if (j.api_key.empty() && url.empty()) {
-        j.unavailable = "the judge (" + j.engine +
-                        ") needs an API key: judge_model_api_key in [Creative Writing "
-                        "Benchmark] or " +
-                        key_vars.front() +
-                        " (or judge_model_url / --judge-base-url for a server "
-                        "that needs none)";
+        j.unavailable.push_back("the judge (" + j.engine +
+                                ") needs an API key: judge_model_api_key in [Creative Writing Benchmark]" +
+                                (j.engine == "openai" ? ", [OpenAI] api_key" : "") + " or " + key_vars.front() +
+                                " (or judge_model_url / --judge-base-url for a server that needs none)");
     }
     return j;
 }
@@ -476,9 +504,8 @@ std::string plan_to_json(const run_plan& plan) {
         r["api_key"] = e.api_key_source.empty() ? ojson(nullptr) : ojson(e.api_key_source);
         r["timeout_s"] = e.timeout_s;
         r["unavailable"] = e.unavailable.empty() ? ojson(nullptr) : ojson(e.unavailable);
-        r["run_key"] = e.run_id + "--" + (o.v1 ? "v1" : "v2") + "--" + e.language + "--" + e.model + "--" + e.lora +
-                       "--" + e.instruction_template + "--" + e.quantization + "--" + e.engine + "--" +
-                       e.ooba_params_key + "--" + config_filters_string(e.include_patterns, e.exclude_patterns);
+        r["warnings"] = e.warnings;
+        r["run_key"] = plan_run_key(e, o);
         if (e.server) {
             const auto& s = *e.server;
             ojson env = ojson::object();

@@ -87,9 +87,12 @@ struct run_plan_entry {
     double timeout_s = 120.0;     // per request
     bool model_is_local = false;  // model names an existing path (never deleted by -d)
     std::optional<server_plan> server;
-    // Why this run cannot run here (no API key, server not installed); "" if it can.
-    // Not a config error: --dry-run shows it, a real run refuses to start.
-    std::string unavailable;
+    // Why this run cannot run here (no API key, server not installed, a missing
+    // data file); empty if it can. Not a config error: --dry-run shows it, a real
+    // run refuses to start.
+    std::vector<std::string> unavailable;
+    // What may not be what the user meant (an inline comment kept in a field); shown, never fatal.
+    std::vector<std::string> warnings;
 };
 
 // The LLM judge of Creative Writing and Judgemark.
@@ -100,7 +103,7 @@ struct judge_plan {
     std::string endpoint;
     std::string api_key;  // never printed
     std::string api_key_source;
-    std::string unavailable;  // e.g. no key; "" if it can judge
+    std::vector<std::string> unavailable;  // e.g. no key; empty if it can judge
 };
 
 struct run_plan {
@@ -120,6 +123,14 @@ std::optional<judge_plan> plan_judge(const reference_config& config, const plan_
 run_plan plan_build(const reference_config& config, const plan_options& options, std::vector<config_problem>& problems);
 // As above; the error lists every problem (config_problems_message).
 result<run_plan> plan_build(const reference_config& config, const plan_options& options);
+
+// The instruction template file for `name`: a path to a .yaml file, else
+// DATA/instruction-templates/NAME.yaml (NAME with or without .yaml), else
+// ./instruction-templates/NAME.yaml; absolute. nullopt when none exists.
+std::optional<std::string> plan_template_find(const std::string& name, const std::filesystem::path& data_dir);
+
+// The reference's EQ-Bench run key of a run (the same fields name its runs of every benchmark).
+std::string plan_run_key(const run_plan_entry& e, const plan_options& options);
 
 // The plan as indented JSON (keys never included).
 std::string plan_to_json(const run_plan& plan);

@@ -7,6 +7,14 @@
 
 namespace eqb {
 
+std::string time_taken_line(double seconds) {
+    return fmt::format("Time taken: {:.1f} mins", seconds / 60.0);
+}
+
+std::string time_taken_seconds_line(double seconds) {
+    return fmt::format("Time taken (seconds): {:.1f}", seconds);
+}
+
 std::string progress_format(const progress_snapshot& s) {
     const int fresh = s.done - s.already_done;
     const double rate = s.elapsed_s > 0.0 ? fresh / s.elapsed_s : 0.0;
@@ -22,6 +30,9 @@ std::string progress_format(const progress_snapshot& s) {
                                    s.label, s.done, s.total, pct, rate, eta, s.transport_retries, s.parse_failures);
     if (s.already_done > 0) {
         line += fmt::format(" | {} resumed", s.already_done);
+    }
+    if (s.waiting > 0) {
+        line += fmt::format(" | {} request{} waiting {:.0f} s", s.waiting, s.waiting == 1 ? "" : "s", s.waiting_s);
     }
     return line;
 }

@@ -16,7 +16,15 @@ struct progress_snapshot {
     int transport_retries = 0;
     int parse_failures = 0;
     double elapsed_s = 0.0;
+    int waiting = 0;         // requests in flight for a long time (hung server?)
+    double waiting_s = 0.0;  // the longest of them has waited this long
 };
+
+// The closing block's time: the reference's "Time taken: X.X mins" (kept for
+// the tools that read it) and the same in seconds, which says something for
+// short runs ("Time taken (seconds): 42.3").
+std::string time_taken_line(double seconds);
+std::string time_taken_seconds_line(double seconds);
 
 // One line of text for `s` (no newline).
 std::string progress_format(const progress_snapshot& s);

@@ -29,8 +29,8 @@ answer_loop_result answer_loop(step_context& context, role who, const answer_pol
             kept = verdict.text;
         }
         out.rejection = verdict.rejection;
-        context.retried(verdict.rejection + " (try " + std::to_string(current.index + 1) + " of " +
-                        std::to_string(policy.tries) + ")");
+        context.retried(verdict.cause, verdict.rejection + " (try " + std::to_string(current.index + 1) + " of " +
+                                           std::to_string(policy.tries) + "): " + verdict.text);
         current.rejection = verdict.rejection;
         current.temperature = std::min(current.temperature + policy.temperature_step, policy.temperature_cap);
     }

@@ -32,6 +32,7 @@ struct answer_verdict {
     bool keep = false;      // a rejected answer worth keeping if no later one is accepted (the first kept wins)
     std::string text;       // the answer as stored (e.g. stripped)
     std::string rejection;  // why not accepted (shown with --verbose; given to the next try)
+    std::string cause = "rejected";  // a short name for the failure summary ("unparseable", "too short")
 };
 
 struct answer_loop_result {

@@ -73,9 +73,10 @@ class step_context {
     // Whether the earlier step's record was in the store when the run started
     // (false: it was answered in this invocation).
     virtual bool stored_at_start(const std::string& step) const = 0;
-    // Counts one answer that was asked again (unparseable, too short, rejected)
-    // for the progress line; `why` is shown with --verbose.
-    virtual void retried(const std::string& why) = 0;
+    // Counts one answer that was asked again, by its cause ("unparseable", "too
+    // short", ...) for the progress line and the closing block's failure summary;
+    // `detail` (why, and the answer's text) is shown with --verbose.
+    virtual void retried(const std::string& cause, const std::string& detail) = 0;
 };
 
 // How run_step ended.
@@ -116,6 +117,9 @@ struct run_usage {
 struct run_summary {
     std::string status = "completed";  // "completed", "failed", "interrupted"
     std::string error;
+    // A failure that running again cannot change (every answer is in and the
+    // score fails its gate): a batch does not retry it.
+    bool permanent = false;
     std::string results_json = "{}";  // stored in runs.results_json of every run of the benchmark
     std::vector<std::string> report;  // the closing block, line by line
     std::optional<double> score;
@@ -133,9 +137,20 @@ struct run_totals {
     double seconds = 0.0;          // since the engine started this invocation
 };
 
+// What a run is expected to send, for --dry-run: per role, requests and tokens
+// from the benchmark's known sizes (retries not counted).
+struct request_estimate {
+    usage_totals test;
+    usage_totals judge;
+    std::string note;  // how the numbers were made
+};
+
 class benchmark {
   public:
     virtual ~benchmark() = default;
+    // The requests and tokens one full run is expected to take (default: one
+    // request per step, tokens unknown).
+    virtual request_estimate estimate() const;
     // The store runs it writes, one per role it uses.
     virtual std::vector<run_binding> runs() const = 0;
     // The first round's tasks.

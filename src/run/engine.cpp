@@ -10,6 +10,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/secret.hpp"
 #include "run/workers.hpp"
 
 namespace eqb {
@@ -20,6 +21,17 @@ const char* role_name(role r) {
 
 bool benchmark::reusable(const step_spec&, const item_record& record) const {
     return record.state == "done" || record.state == "failed";
+}
+
+request_estimate benchmark::estimate() const {
+    request_estimate out;
+    for (const auto& task : tasks()) {
+        for (const auto& step : task.steps) {
+            ++(step.who == role::TEST ? out.test : out.judge).requests;
+        }
+    }
+    out.note = "one request per step; tokens not estimated";
+    return out;
 }
 
 bool benchmark::ends_task(const step_spec&, const item_record&) const {
@@ -113,7 +125,37 @@ struct engine_state {
             settings.verbose(line);
         }
     }
+
+    // `text` with every endpoint's key redacted (an answer may echo one).
+    std::string redacted(std::string text) const {
+        for (const auto* pool : {pools.test, pools.judge}) {
+            for (std::size_t i = 0; pool != nullptr && i < pool->size(); ++i) {
+                text = secret_redact(text, pool->client(i).endpoint().api_key);
+            }
+        }
+        return text;
+    }
 };
+
+// A short name of a failed attempt for the closing block's summary.
+std::string failure_cause(const chat_response& r) {
+    switch (r.status) {
+        case transport_status::HTTP_ERROR:
+            return r.http_status > 0 ? "HTTP " + std::to_string(r.http_status) : "server errors";
+        case transport_status::RATE_LIMITED:
+            return "HTTP 429";
+        case transport_status::CLIENT_ERROR:
+            return "HTTP " + std::to_string(r.http_status);
+        case transport_status::TIMEOUT:
+            return "timeouts";
+        case transport_status::CONNECT_ERROR:
+            return "connection errors";
+        case transport_status::MALFORMED:
+            return "malformed responses";
+        default:
+            return transport_status_name(r.status);
+    }
+}
 
 std::string step_label(const task_spec& task, const step_spec& step) {
     return fmt::format("{} {} (iteration {})", step.name, task.item_id, task.iteration);
@@ -141,6 +183,17 @@ class engine_step_context final : public step_context {
                 st_.counters.transport_retries.fetch_add(1);
             }
             const chat_response& r = *report.response;
+            st_.counters.input_tokens.fetch_add(r.usage.input_tokens);
+            st_.counters.output_tokens.fetch_add(r.usage.output_tokens);
+            if (who == role::JUDGE) {
+                st_.counters.judge_requests.fetch_add(1);
+                st_.counters.judge_input_tokens.fetch_add(r.usage.input_tokens);
+                st_.counters.judge_output_tokens.fetch_add(r.usage.output_tokens);
+            }
+            if (r.status != transport_status::OK && r.status != transport_status::EMPTY_CONTENT &&
+                r.status != transport_status::CANCELLED) {
+                st_.counters.failure(failure_cause(r));
+            }
             exchange_record ex;
             ex.run_row = run_row;
             ex.iteration = task_.iteration;
@@ -166,10 +219,10 @@ class engine_step_context final : public step_context {
                 st_.fatal.set(*failed);
             }
         };
-        st_.counters.in_flight.fetch_add(1);
+        const std::uint64_t in_flight = st_.counters.request_started();
         const chat_response response =
             send_with_retries(*pool, request, st_.settings.retries, st_.stop, st_.abort, rng_, record);
-        st_.counters.in_flight.fetch_sub(1);
+        st_.counters.request_ended(in_flight);
         out.http_status = response.http_status;
         out.error = response.error;
         switch (response.status) {
@@ -202,9 +255,10 @@ class engine_step_context final : public step_context {
 
     bool stored_at_start(const std::string& step) const override { return resumed_.count(step) != 0; }
 
-    void retried(const std::string& why) override {
+    void retried(const std::string& cause, const std::string& detail) override {
         st_.counters.answer_retries.fetch_add(1);
-        st_.say(fmt::format("{}: {}", step_label(task_, step_), why));
+        st_.counters.failure(cause);
+        st_.say(fmt::format("{}: {}", step_label(task_, step_), st_.redacted(detail)));
     }
 
   private:

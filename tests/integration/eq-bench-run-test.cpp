@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -310,7 +311,7 @@ TEST(eq_bench_run, cost_comes_from_the_price_file) {
     ASSERT_EQ(out.exit_code, 0) << out.err;
     // The fake server reports 11 input and 7 output tokens per answer: 173 requests.
     const double expected_cost = 173.0 * (11.0 * 1.0 + 7.0 * 2.0);
-    EXPECT_NE(out.out.find(fmt::format("cost: ${:.4f}", expected_cost)), std::string::npos) << out.out;
+    EXPECT_NE(out.out.find(fmt::format("Cost: ${:.4f} (fake-model)", expected_cost)), std::string::npos) << out.out;
 }
 
 }  // namespace
@@ -363,12 +364,19 @@ TEST(eq_bench_run, a_run_below_83_percent_parseable_fails_and_is_recorded) {
     const auto results = dir.path() / "results";
     const auto out = eqb::test::eqbench_run(run_args(server, results, 1, {"--verbose"}), dir.path());
     EXPECT_EQ(out.exit_code, 1);
-    EXPECT_NE(out.out.find("0.0 questions were parseable (min is 83%)"), std::string::npos) << out.out;
+    EXPECT_NE(out.err.find("eqbench: run 1 (eq-bench) failed: 0.0 questions were parseable (min is 83%)"),
+              std::string::npos)
+        << out.err;
+    // A failure no rerun can change: no retry, no closing block with a score.
+    EXPECT_EQ(out.out.find("retrying"), std::string::npos) << out.out;
+    EXPECT_EQ(out.out.find("Benchmark Complete"), std::string::npos) << out.out;
+    EXPECT_NE(out.out.find("Failures: unparseable \u00d7513"), std::string::npos) << out.out;
     EXPECT_NE(out.err.find("answer did not parse (try 3 of 3)"), std::string::npos);
     EXPECT_EQ(server.request_count(), 171u * 3u);  // every question tried 3 times
     const std::string csv = eqb::test::read_file(results / "benchmark_results.csv");
     EXPECT_NE(csv.find("FAILED"), std::string::npos);
     EXPECT_NE(csv.find(",0.0 questions were parseable (min is 83%)"), std::string::npos) << csv;
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2) << "one header and one row per run:\n" << csv;
 }
 
 }  // namespace

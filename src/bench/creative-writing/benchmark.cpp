@@ -10,6 +10,7 @@
 #include "core/python-str.hpp"
 #include "core/text.hpp"
 #include "report/files.hpp"
+#include "report/progress.hpp"
 #include "run/answer-loop.hpp"
 
 namespace eqb {
@@ -59,6 +60,31 @@ class creative_writing_benchmark final : public benchmark {
         const std::string meta = metadata().dump();
         return {{role::TEST, key_, "creative-writing", meta},
                 {role::JUDGE, judge_key_, "creative-writing-judge", meta}};
+    }
+
+    // The prompts at about 4 characters a token; a piece and a judgement at
+    // the sizes the leaderboard's runs show.
+    request_estimate estimate() const override {
+        constexpr long chars_per_token = 4;
+        constexpr long piece_tokens = 1200;
+        constexpr long judgement_tokens = 700;
+        request_estimate out;
+        for (int iteration = 1; iteration <= settings_.run.iterations; ++iteration) {
+            for (const auto& p : prompts_.prompts) {
+                const std::string seeded = writing_prompt_for_iteration(p, iteration);
+                const long prompt = static_cast<long>(creative_writing_test_prompt(templates_, seeded).size());
+                const long judge = static_cast<long>(
+                    creative_writing_judge_prompt(templates_, seeded, p.reference_output, "", p.criteria).size());
+                ++out.test.requests;
+                out.test.input_tokens += prompt / chars_per_token;
+                out.test.output_tokens += piece_tokens;
+                ++out.judge.requests;
+                out.judge.input_tokens += judge / chars_per_token + piece_tokens;
+                out.judge.output_tokens += judgement_tokens;
+            }
+        }
+        out.note = "prompts at 4 characters a token, pieces of about 1200 tokens, judgements of about 700, no retries";
+        return out;
     }
 
     std::vector<task_spec> tasks() const override {
@@ -133,7 +159,7 @@ class creative_writing_benchmark final : public benchmark {
         return out;
     }
 
-    result<run_summary> summarize(store_view& view, const run_totals& totals, const run_usage& usage) override {
+    result<run_summary> summarize(store_view& view, const run_totals& totals, const run_usage&) override {
         pieces_ = pieces(view);
         iteration_scores_.clear();
         for (int iteration = 1; iteration <= settings_.run.iterations; ++iteration) {
@@ -169,6 +195,7 @@ class creative_writing_benchmark final : public benchmark {
         } else if (counted.empty()) {
             summary.status = "failed";
             summary.error = "no iteration had more than 10 scored prompts";
+            summary.permanent = true;  // every piece is in and judged
         }
         summary.results_json = ojson{{"score", score_}}.dump();
 
@@ -191,7 +218,8 @@ class creative_writing_benchmark final : public benchmark {
                                     pieces_.size(), scored > 0 ? static_cast<double>(criteria) / scored : 0.0));
         lines.push_back("----creative-writing Benchmark Complete----");
         lines.push_back(local_timestamp());
-        lines.push_back(fmt::format("Time taken: {:.1f} mins", totals.seconds / 60.0));
+        lines.push_back(time_taken_line(totals.seconds));
+        lines.push_back(time_taken_seconds_line(totals.seconds));
         lines.push_back("Prompt Format: " + settings_.run.instruction_template);
         lines.push_back("Model: " + settings_.run.model);
         if (summary.status == "failed") {
@@ -199,9 +227,6 @@ class creative_writing_benchmark final : public benchmark {
         }
         lines.push_back("Creative Writing Score: " + python_float_repr(score_));
         lines.push_back("Judge: " + settings_.judge.model);
-        lines.push_back(fmt::format(
-            "Requests sent: {}, tokens: {} in / {} out", usage.test.requests + usage.judge.requests,
-            usage.test.input_tokens + usage.judge.input_tokens, usage.test.output_tokens + usage.judge.output_tokens));
         return summary;
     }
 
@@ -306,6 +331,7 @@ class creative_writing_benchmark final : public benchmark {
                 verdict.text = python_strip(received);
                 verdict.accepted = python_len(verdict.text) >= creative_writing_min_chars;
                 verdict.rejection = "the piece is shorter than 300 characters";
+                verdict.cause = "too short";
                 return verdict;
             });
         g.record.state = g.loop.accepted ? "done" : "failed";

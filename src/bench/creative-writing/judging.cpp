@@ -50,7 +50,7 @@ judgement judge_piece(step_context& context, std::string piece,
             // The reference strips the judge's answer and asks again after an empty one.
             answer = python_strip(asked.answer);
             if (answer.empty()) {
-                context.retried("the judge's answer is empty");
+                context.retried("empty judge answers", "the judge's answer is empty");
             }
         }
         if (answer.empty()) {
@@ -62,8 +62,9 @@ judgement judge_piece(step_context& context, std::string piece,
         if (out.result) {
             return out;
         }
-        context.retried("no score in the judge's answer (try " + std::to_string(judging + 1) + " of " +
-                        std::to_string(judge_tries) + ")");
+        context.retried("judge answers without a score", "no score in the judge's answer (try " +
+                                                             std::to_string(judging + 1) + " of " +
+                                                             std::to_string(judge_tries) + "): " + answer);
         temperature += judge_temperature_step;
     }
     return out;

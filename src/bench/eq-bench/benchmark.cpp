@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "bench/eq-bench/rescore.hpp"
@@ -11,7 +12,9 @@
 #include "core/python-str.hpp"
 #include "core/text.hpp"
 #include "report/files.hpp"
+#include "report/progress.hpp"
 #include "run/answer-loop.hpp"
+#include "scoring/stats.hpp"
 
 namespace eqb {
 namespace {
@@ -78,6 +81,23 @@ class eq_bench_benchmark final : public benchmark {
 
     std::vector<run_binding> runs() const override { return {{role::TEST, key_, "eq-bench", metadata().dump()}}; }
 
+    // Prompts at about 4 characters a token, answers at their limit.
+    request_estimate estimate() const override {
+        constexpr long chars_per_token = 4;
+        request_estimate out;
+        long prompt_chars = 0;
+        for (const auto& [id, prompt] : prompts_) {
+            prompt_chars += static_cast<long>(prompt.size());
+        }
+        const long iterations = settings_.run.iterations;
+        out.test.requests = iterations * static_cast<long>(prompts_.size());
+        out.test.input_tokens = iterations * prompt_chars / chars_per_token;
+        out.test.output_tokens =
+            out.test.requests * (settings_.revise ? eq_bench_max_tokens_revise : eq_bench_max_tokens);
+        out.note = "prompts at 4 characters a token, answers at their token limit, no retries";
+        return out;
+    }
+
     std::vector<task_spec> tasks() const override {
         std::vector<task_spec> out;
         for (int iteration = 1; iteration <= settings_.run.iterations; ++iteration) {
@@ -120,6 +140,7 @@ class eq_bench_benchmark final : public benchmark {
                         score_eq_bench_question(parsed, settings_.revise, q.reference, v2, settings_.scorer);
                     verdict.keep = stored.first_pass.has_value() || stored.revised.has_value();
                     verdict.rejection = "answer did not parse";
+                    verdict.cause = "unparseable";
                 }
                 return verdict;
             });
@@ -184,8 +205,10 @@ class eq_bench_benchmark final : public benchmark {
                 "retry them",
                 missing, settings_.transport_attempts);
         } else if (scores_.run.failed) {
+            // Every answer is in: running again would score the same answers.
             summary.status = "failed";
             summary.error = scores_.run.error;
+            summary.permanent = true;
         }
         summary.score = scores_.run.score;
         const double cost = static_cast<double>(usage.test.input_tokens) * settings_.price_input_per_million / 1e6 +
@@ -209,7 +232,8 @@ class eq_bench_benchmark final : public benchmark {
         }
         lines.push_back("----eq-bench Benchmark Complete----");
         lines.push_back(local_timestamp());
-        lines.push_back(fmt::format("Time taken: {:.1f} mins", totals.seconds / 60.0));
+        lines.push_back(time_taken_line(totals.seconds));
+        lines.push_back(time_taken_seconds_line(totals.seconds));
         lines.push_back("Prompt Format: " + r.instruction_template);
         lines.push_back("Model: " + r.model);
         if (summary.status == "failed") {
@@ -218,8 +242,18 @@ class eq_bench_benchmark final : public benchmark {
         lines.push_back(version);
         lines.push_back(fmt::format("Score ({}): {}", label, python_float_repr(scores_.run.score)));
         lines.push_back("Parseable: " + python_float_repr(scores_.run.parseable));
-        lines.push_back(fmt::format("Requests sent: {}, tokens: {} in / {} out, cost: ${:.4f}", usage.test.requests,
-                                    usage.test.input_tokens, usage.test.output_tokens, cost));
+        // Every iteration's score and their spread, when there are several.
+        if (scores_.iterations.size() > 1) {
+            std::vector<double> finals;
+            for (const auto& it : scores_.iterations) {
+                finals.push_back(it.totals.final_score);
+                lines.push_back(fmt::format("Iteration {}: {:.2f} (parseable {})", it.id, it.totals.final_score,
+                                            python_float_repr(it.totals.final_parseable)));
+            }
+            const auto [low, high] = std::minmax_element(finals.begin(), finals.end());
+            lines.push_back(fmt::format("Iterations: standard deviation {:.2f}, range {:.2f} to {:.2f}",
+                                        stats::sample_sd(finals).value_or(0.0), *low, *high));
+        }
         return summary;
     }
 

@@ -68,6 +68,24 @@ class judgemark_benchmark final : public benchmark {
         return {{role::JUDGE, key_, "judgemark", meta.dump()}};
     }
 
+    // Every judge prompt at about 4 characters a token, judgements of about 700 tokens.
+    request_estimate estimate() const override {
+        constexpr long chars_per_token = 4;
+        constexpr long judgement_tokens = 700;
+        request_estimate out;
+        for (const auto& id : order_) {
+            const judged_answer& a = answers_.at(id);
+            const std::string prompt =
+                creative_writing_judge_prompt(templates_, writing_prompt_for_iteration(*a.prompt, 1),
+                                              a.prompt->reference_output, *a.answer, a.prompt->criteria);
+            ++out.judge.requests;
+            out.judge.input_tokens += static_cast<long>(prompt.size()) / chars_per_token;
+            out.judge.output_tokens += judgement_tokens;
+        }
+        out.note = "judge prompts at 4 characters a token, judgements of about 700 tokens, no retries";
+        return out;
+    }
+
     std::vector<task_spec> tasks() const override {
         std::vector<task_spec> out;
         for (const auto& id : order_) {

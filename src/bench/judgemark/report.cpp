@@ -11,6 +11,7 @@
 #include "core/python-float.hpp"
 #include "core/text.hpp"
 #include "report/files.hpp"
+#include "report/progress.hpp"
 #include "scoring/judgemark.hpp"
 #include "scoring/stats.hpp"
 
@@ -71,15 +72,13 @@ judgemark_report judgemark_report_build(const judgemark_run_data& data, const st
     text += "\nStats:\n";
     text += "Self bias: " + (r.self_bias ? rounded(*r.self_bias) : std::string("N/A")) + "\n";
     text += "Family bias: " + (r.family_bias ? rounded(*r.family_bias) : std::string("N/A")) + "\n";
-    text += "----judgemark Benchmark Complete----\n" + local_timestamp() + "\n" +
-            fmt::format("Time taken: {:.1f} mins\n", data.seconds / 60.0) + "Judge: " + data.judge_model +
+    text += "----judgemark Benchmark Complete----\n" + local_timestamp() + "\n" + time_taken_line(data.seconds) + "\n" +
+            time_taken_seconds_line(data.seconds) + "\nJudge: " + data.judge_model +
             "\nFinal Judgemark Benchmark Results:\nMean Score: " + rounded(r.mean) + "\nStd. Dev.: " + rounded(r.sd) +
             "\nJudgemark Score: " + rounded(r.judgemark) + "\n";
     for (const auto& m : judgemark_metrics(r)) {
         text += m.name + " " + (m.value ? rounded(*m.value) : std::string("N/A")) + "\n";
     }
-    text += fmt::format("Requests sent: {}, tokens: {} in / {} out\n", data.usage.requests, data.usage.input_tokens,
-                        data.usage.output_tokens);
     report.text = std::move(text);
     report.result = std::move(*computed);
     report.table = std::move(*table);

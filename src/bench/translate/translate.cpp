@@ -226,6 +226,7 @@ class translate_run final : public translate_benchmark {
                                              : translate_validate(received, task.item_id, item_json, check_pack_,
                                                                   settings_.check_markers, accepted_json);
                 verdict.accepted = verdict.rejection.empty();
+                verdict.cause = "rejections";
                 return verdict;
             });
         step_outcome out;
