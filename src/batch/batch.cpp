@@ -259,6 +259,62 @@ class batch_runner {
         return attempt_end::FAILED;
     }
 
+    // What to do about a key: where it came from, or that none was given.
+    static std::string key_hint(const std::string& source, const std::string& engine) {
+        if (source.empty()) {
+            return "no API key was given (set " + engine_api_key_env(engine) + ")";
+        }
+        return "check " + (source.rfind("environment ", 0) == 0 ? source.substr(12) : source);
+    }
+
+    // The first endpoint problem that stops the run, in one line; nullopt when all answer.
+    std::optional<std::string> preflight(const run_plan_entry& e, const endpoint_pool* tests,
+                                         const endpoint_pool* judges, std::vector<std::string>& listed) const {
+        constexpr double probe_timeout_s = 8.0;
+        const auto check = [&](const endpoint_pool& pool, const std::string& source,
+                               const std::string& engine) -> std::optional<std::string> {
+            for (std::size_t i = 0; i < pool.size(); ++i) {
+                const auto probe = endpoint_probe(pool.client(i).endpoint(), probe_timeout_s);
+                if (probe.permanent_failure) {
+                    return probe.http_status == 401 || probe.http_status == 403
+                               ? probe.problem + ": " + key_hint(source, engine)
+                               : probe.problem;
+                }
+                if (&pool == tests && !probe.models.empty()) {
+                    listed = probe.models;
+                }
+            }
+            return std::nullopt;
+        };
+        if (tests != nullptr) {
+            if (auto problem = check(*tests, e.api_key_source, e.engine)) {
+                return problem;
+            }
+        }
+        if (judges != nullptr && plan_.judge) {
+            if (auto problem = check(*judges, plan_.judge->api_key_source, plan_.judge->engine)) {
+                return "the judge: " + *problem;
+            }
+        }
+        return std::nullopt;
+    }
+
+    // A refusal during the run in one line: an unknown model names what the server has.
+    std::string refusal_message(const run_plan_entry& e, const std::string& error,
+                                const std::vector<std::string>& listed) const {
+        if (error.find("HTTP 404") != std::string::npos && !listed.empty()) {
+            std::string names;
+            for (const auto& m : listed) {
+                names += (names.empty() ? "" : ", ") + m;
+            }
+            return e.endpoint + ": model '" + e.request_model + "' not found; the server has: " + names;
+        }
+        if (error.find("HTTP 401") != std::string::npos || error.find("HTTP 403") != std::string::npos) {
+            return "unauthorized: " + key_hint(e.api_key_source, e.engine) + " (" + error + ")";
+        }
+        return error;
+    }
+
     // The closing block's lines every benchmark shares: requests this invocation
     // sent, what was resumed, tokens, cost (the judge's too), failures by cause.
     std::vector<std::string> usage_lines(const planned_run& p, const run_totals& totals,
@@ -419,6 +475,12 @@ class batch_runner {
                 }
                 judges = std::move(*pool);
             }
+            // Before the first item: does every endpoint connect, take the key, know the model?
+            std::vector<std::string> listed;  // the models the test server lists
+            if (auto refused = preflight(e, tests.get(), judges.get(), listed)) {
+                last = {*refused, true, std::nullopt, {}};
+                return attempt_end::FAILED;
+            }
 
             cancel_flag attempt_stop{false};
             std::atomic<bool> server_down{false};
@@ -474,11 +536,15 @@ class batch_runner {
                 return attempt_end::FAILED;
             }
             if (outcome->permanent) {
-                last = {outcome->summary.error, true, std::nullopt, usage_lines(p, outcome->totals, counters)};
+                last = {refusal_message(e, outcome->summary.error, listed), true, std::nullopt,
+                        usage_lines(p, outcome->totals, counters)};
                 return attempt_end::FAILED;
             }
             const run_summary& summary = outcome->summary;
             if (summary.status == "interrupted" && stop_.load()) {
+                for (const auto& text : usage_lines(p, outcome->totals, counters)) {
+                    listener_.line(text);
+                }
                 listener_.problem(fmt::format(
                     "Interrupted: {}. Everything answered so far is stored in {}/eqbench.db; run the same command "
                     "again to resume.",

@@ -221,6 +221,82 @@ endpoint_config endpoint_resolve(const endpoint_config& config) {
     return resolved;
 }
 
+endpoint_probe_result endpoint_probe(const endpoint_config& given, double timeout_s) {
+    const endpoint_config config = endpoint_resolve(given);
+    std::string base = config.base_url;
+    while (!base.empty() && base.back() == '/') {
+        base.pop_back();
+    }
+    const bool ends_v1 = base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0;
+    http_post_request get;
+    get.timeout_s = timeout_s;
+    get.connect_timeout_s = timeout_s;
+    switch (config.engine) {
+        case engine_kind::OPENAI:
+        case engine_kind::OPENAI_COMPLETIONS:
+        case engine_kind::MISTRAL:
+            get.url = base + "/models";
+            break;
+        case engine_kind::OOBA:
+        case engine_kind::ANTHROPIC:
+            get.url = base + (ends_v1 ? "/models" : "/v1/models");
+            break;
+        case engine_kind::GEMINI: {
+            std::string model = config.model;
+            if (model.rfind("models/", 0) == 0) {
+                model.erase(0, 7);
+            }
+            get.url = base + "/models/" + model;
+            break;
+        }
+        case engine_kind::LLAMA_CPP:
+            get.url = base + "/health";
+            break;
+    }
+    if (!config.api_key.empty()) {
+        switch (config.engine) {
+            case engine_kind::ANTHROPIC:
+                get.headers.push_back("x-api-key: " + config.api_key);
+                get.headers.push_back("anthropic-version: 2023-06-01");
+                break;
+            case engine_kind::GEMINI:
+                get.headers.push_back("x-goog-api-key: " + config.api_key);
+                break;
+            default:
+                get.headers.push_back("Authorization: Bearer " + config.api_key);
+                break;
+        }
+    }
+    const cancel_flag never{false};
+    const http_post_reply reply = http_get(get, never);
+    endpoint_probe_result out;
+    out.http_status = reply.http_status;
+    if (reply.status == transport_status::CONNECT_ERROR) {
+        out.permanent_failure = true;
+        out.problem = "cannot reach " + config.base_url + ": " + secret_redact(reply.error, config.api_key);
+        return out;
+    }
+    if (reply.status != transport_status::OK) {
+        return out;  // a slow or odd answer: the run's own retries decide
+    }
+    if (reply.http_status == 401 || reply.http_status == 403) {
+        out.permanent_failure = true;
+        out.problem = config.base_url + ": unauthorized (HTTP " + std::to_string(reply.http_status) + ")";
+        return out;
+    }
+    if (config.engine == engine_kind::GEMINI && reply.http_status == 404) {
+        out.permanent_failure = true;
+        out.problem = config.base_url + ": model '" + config.model + "' not found";
+        return out;
+    }
+    if (reply.http_status < 200 || reply.http_status > 299) {
+        return out;  // no such probe path on this server: not a failure
+    }
+    // An OpenAI-style list: {"data": [{"id": ...}]} (ollama and vLLM; Anthropic's too).
+    out.models = wire_model_list(reply.body);
+    return out;
+}
+
 result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config) {
     endpoint_config resolved = endpoint_resolve(config);
     if (!(resolved.timeout_s > 0.0) || !(resolved.connect_timeout_s > 0.0)) {

@@ -122,6 +122,20 @@ bool openai_completion_model(const std::string& model);
 // OPENAI_COMPLETIONS, as in the reference.
 endpoint_config endpoint_resolve(const endpoint_config& config);
 
+// What a cheap request before a run says of an endpoint.
+struct endpoint_probe_result {
+    bool permanent_failure = false;   // the run cannot work: refused connection, unknown host, bad key, unknown model
+    std::string problem;              // why, naming the URL ("" when nothing is wrong)
+    int http_status = 0;              // of the probe (0: no response)
+    std::vector<std::string> models;  // what the server lists, when it lists models
+};
+
+// Asks the endpoint something cheap (GET /v1/models, llama.cpp's /health,
+// Gemini's model): does it connect, is the key accepted, does it know the
+// model? A timeout or an endpoint without such a path is not a failure: the
+// run will tell. Blocks up to `timeout_s`; never throws.
+endpoint_probe_result endpoint_probe(const endpoint_config& config, double timeout_s);
+
 // Creates the client for endpoint_resolve(config); errors on LLAMA_CPP without
 // a template, or with an unreadable or Jinja-only one.
 result<std::unique_ptr<chat_client>> chat_client_create(const endpoint_config& config);

@@ -341,6 +341,21 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
 
 }  // namespace
 
+std::vector<std::string> wire_model_list(const std::string& body) {
+    std::vector<std::string> out;
+    const json root = json::parse(body, nullptr, false);
+    const json* data = member(root, "data");
+    if (data == nullptr || !data->is_array()) {
+        return out;
+    }
+    for (const auto& m : *data) {
+        if (const json* id = member(m, "id"); id != nullptr && id->is_string()) {
+            out.push_back(id->get<std::string>());
+        }
+    }
+    return out;
+}
+
 std::string wire_url(const endpoint_config& config) {
     const std::string base = base_without_slash(config.base_url);
     switch (config.engine) {

@@ -36,6 +36,10 @@ result<wire_request> wire_request_build(const endpoint_config& config, const ins
 // Reads a 2xx response body in the format of `engine`.
 wire_answer wire_answer_parse(engine_kind engine, const std::string& body);
 
+// The model ids of an OpenAI-style model list ({"data": [{"id": ...}]}), in
+// order; empty when the body is not one.
+std::vector<std::string> wire_model_list(const std::string& body);
+
 // The endpoint URL: base_url without trailing slashes, plus the engine's path.
 std::string wire_url(const endpoint_config& config);
 

@@ -369,9 +369,15 @@ run_plan plan_build(const reference_config& config, const plan_options& given, s
         }
         plan.runs.push_back(std::move(e));
     }
-    // Two runs with one run id (and the same model and settings) would share answers.
+    // Two runs with one run key would share one run's stored answers; one run id
+    // for two runs is legal but easy to mistake.
     std::map<std::string, int> first_line_of_key;
+    std::map<std::string, int> first_line_of_id;
     for (auto& e : plan.runs) {
+        if (const auto [it, fresh] = first_line_of_id.emplace(e.run_id, e.line); !fresh) {
+            e.warnings.push_back("the run id " + e.run_id + " is used on line " + std::to_string(it->second) +
+                                 " too: results, the CSV and the report tell the runs apart by model only");
+        }
         const std::string key = plan_run_key(e, given);
         const auto [it, fresh] = first_line_of_key.emplace(key, e.line);
         if (!fresh) {

@@ -200,6 +200,8 @@ const char* fake_fault_name(fake_fault fault) {
             return "malformed-json";
         case fake_fault::UNAUTHORIZED:
             return "unauthorized";
+        case fake_fault::UNKNOWN_MODEL:
+            return "unknown-model";
     }
     return "unknown";
 }
@@ -219,6 +221,7 @@ std::optional<fake_fault> fake_fault_from_string(const std::string& name) {
         {"malformed", fake_fault::MALFORMED_JSON},
         {"unauthorized", fake_fault::UNAUTHORIZED},
         {"401", fake_fault::UNAUTHORIZED},
+        {"unknown-model", fake_fault::UNKNOWN_MODEL},
     };
     for (const auto& [text, fault] : names) {
         if (name == text) {
@@ -310,6 +313,9 @@ struct fake_server::impl {
         }
         if (!config.required_api_key.empty() && presented_key(request) != config.required_api_key) {
             return fake_fault::UNAUTHORIZED;
+        }
+        if (config.reject_unknown_models && request.model != config.model_name) {
+            return fake_fault::UNKNOWN_MODEL;
         }
         if (config.scripted_fault != fake_fault::NONE) {
             if (request.sequence <= config.fail_first ||
@@ -415,6 +421,12 @@ struct fake_server::impl {
                                            "Incorrect API key provided: " + presented_key(request)),
                                 json_type);
                 return;
+            case fake_fault::UNKNOWN_MODEL:
+                res.status = 404;
+                res.set_content(
+                    error_body(request, 404, "not_found_error", "The model `" + request.model + "` does not exist."),
+                    json_type);
+                return;
             case fake_fault::MALFORMED_JSON:
                 res.status = 200;
                 res.set_content(R"({"choices": [{"message": {"content": "unterminated)", json_type);
@@ -467,7 +479,14 @@ struct fake_server::impl {
             }
             res.set_content(R"({"status":"ok"})", json_type);
         });
-        server.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+        server.Get("/v1/models", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string auth = req.get_header_value("Authorization");
+            if (!config.required_api_key.empty() && auth != "Bearer " + config.required_api_key) {
+                res.status = 401;
+                res.set_content(R"({"error":{"message":"Incorrect API key provided","type":"authentication_error"}})",
+                                json_type);
+                return;
+            }
             if (hung_for_good()) {
                 wait(-1.0);
                 close_after(res, "", 1);

@@ -26,10 +26,11 @@ enum class fake_fault {
     EMPTY_CONTENT,   // a valid response whose text is ""
     MALFORMED_JSON,  // 200 with a body that is not JSON
     UNAUTHORIZED,    // 401 whose body echoes the key presented
+    UNKNOWN_MODEL,   // 404: the request names a model the server does not serve
 };
 
 // "none", "rate-limited", "server-error", "hang", "truncated", "empty-content",
-// "malformed-json", "unauthorized".
+// "malformed-json", "unauthorized", "unknown-model".
 const char* fake_fault_name(fake_fault fault);
 // The inverse of fake_fault_name (also "429", "500", "401", "empty", "malformed").
 std::optional<fake_fault> fake_fault_from_string(const std::string& name);
@@ -83,6 +84,7 @@ struct fake_server_config {
     long usage_input_tokens = 11;  // reported usage for every answer
     long usage_output_tokens = 7;
     std::string model_name = "fake-model";  // listed by GET /v1/models
+    bool reject_unknown_models = false;     // a request for another model gets 404, as vLLM answers
     std::string default_answer = "This is the fake server's answer.";
     fake_responder responder;  // when empty, every answer is default_answer
 };

@@ -162,6 +162,14 @@ TEST(creative_writing_run, a_two_iteration_run_completes_with_the_judges_score) 
     ASSERT_EQ(rejudged.exit_code, 0) << rejudged.err;
     EXPECT_EQ(count_if(requests_since(*server, before), false), 0u);
     EXPECT_EQ(count_if(requests_since(*server, before), true), 48u);
+
+    // The closing block counts what each invocation sent, checked against the server.
+    EXPECT_NE(out.out.find("Requests sent: 96\n"), std::string::npos) << out.out;
+    EXPECT_NE(again.out.find("Requests sent: 0, resumed from the store: 48 of 48 items"), std::string::npos)
+        << again.out;
+    EXPECT_NE(rejudged.out.find("Requests sent: 48"), std::string::npos) << rejudged.out;
+    EXPECT_NE(out.out.find("(the judge: "), std::string::npos) << out.out;
+    EXPECT_NE(out.out.find("Cost: price unknown for judge-model"), std::string::npos) << out.out;
 }
 
 TEST(creative_writing_run, the_reference_batch_form_reads_the_judge_from_config_cfg) {
