@@ -142,7 +142,30 @@ result<recorded_run> read_reference_run(const std::string& key, const ojson& ent
 
 }  // namespace
 
-result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, std::string_view display_name) {
+namespace {
+
+// Whether a raw_results.json entry is another benchmark's run (eqbench writes
+// Creative Writing and Judgemark runs into the same file).
+bool other_benchmark(const std::string& key, const ojson& entry) {
+    if (entry.contains("run_metadata") && entry["run_metadata"].is_object()) {
+        const auto& meta = entry["run_metadata"];
+        if (meta.contains("benchmark") && meta["benchmark"].is_string() && meta["benchmark"] != "eq-bench") {
+            return true;
+        }
+    }
+    if (key.find("--creative-writing--") != std::string::npos || key.find("--judgemark--") != std::string::npos) {
+        return true;
+    }
+    if (entry.contains("creative_writing_results") || entry.contains("judgemark_results")) {
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, std::string_view display_name,
+                                                      std::vector<std::string>* skipped) {
     const std::string where = name_of(display_name);
     ojson doc;
     try {
@@ -167,6 +190,12 @@ result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, st
             if (!entry.is_object() || !entry.contains("iterations")) {
                 continue;  // not a run entry
             }
+            if (other_benchmark(key, entry)) {
+                if (skipped != nullptr) {
+                    skipped->push_back(key);
+                }
+                continue;
+            }
             auto run = read_reference_run(key, entry, where);
             if (!run) {
                 return run.err();
@@ -174,6 +203,10 @@ result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, st
             runs.push_back(std::move(*run));
         }
         if (runs.empty()) {
+            if (skipped != nullptr && !skipped->empty()) {
+                return error{where + ": no EQ-Bench run in it (" + std::to_string(skipped->size()) +
+                             " runs of other benchmarks)"};
+            }
             return error{where +
                          ": no run found (expected run key -> {run_metadata, iterations}, or a conformance file)"};
         }
@@ -183,7 +216,8 @@ result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, st
     }
 }
 
-result<std::vector<recorded_run>> recorded_runs_load(const std::filesystem::path& path) {
+result<std::vector<recorded_run>> recorded_runs_load(const std::filesystem::path& path,
+                                                     std::vector<std::string>* skipped) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return error{path.string() + ": cannot open the file"};
@@ -192,7 +226,7 @@ result<std::vector<recorded_run>> recorded_runs_load(const std::filesystem::path
     if (in.bad()) {
         return error{path.string() + ": read error"};
     }
-    return recorded_runs_parse(bytes, path.string());
+    return recorded_runs_parse(bytes, path.string(), skipped);
 }
 
 }  // namespace eqb

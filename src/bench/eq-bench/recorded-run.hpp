@@ -30,11 +30,15 @@ struct recorded_run {
     std::vector<recorded_iteration> iterations;
 };
 
-// Reads every run in `bytes` (either format); `display_name` names the source
-// in errors. Never throws on malformed input.
-result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, std::string_view display_name);
+// Reads every EQ-Bench run in `bytes` (either format); `display_name` names the
+// source in errors. Runs of other benchmarks in a raw_results.json (Creative
+// Writing, Judgemark) are passed over, their keys added to `skipped`. Never
+// throws on malformed input.
+result<std::vector<recorded_run>> recorded_runs_parse(std::string_view bytes, std::string_view display_name,
+                                                      std::vector<std::string>* skipped = nullptr);
 
 // Reads `path` and parses it as above; the error names the file.
-result<std::vector<recorded_run>> recorded_runs_load(const std::filesystem::path& path);
+result<std::vector<recorded_run>> recorded_runs_load(const std::filesystem::path& path,
+                                                     std::vector<std::string>* skipped = nullptr);
 
 }  // namespace eqb
