@@ -7,12 +7,11 @@
 
 #include <csignal>
 #include <cstdio>
-#include <optional>
 
 #include "batch/launch.hpp"
 #include "cli/commands.hpp"
+#include "cli/console.hpp"
 #include "data/data-dir.hpp"
-#include "report/progress.hpp"
 
 namespace eqb {
 namespace {
@@ -22,33 +21,6 @@ cancel_flag g_stop{false};
 extern "C" void on_stop_signal(int) {
     g_stop.store(true);
 }
-
-// The console: lines as they come, the progress line in place.
-class console_listener final : public batch_listener {
-  public:
-    void line(const std::string& text) override {
-        fmt::print("{}\n", text);
-        std::fflush(stdout);
-    }
-    void problem(const std::string& text) override {
-        std::fflush(stdout);
-        fmt::print(stderr, "{}\n", text);
-    }
-    void progress(const progress_snapshot& snapshot, bool final) override {
-        if (!printer_) {
-            printer_.emplace(stdout);
-        }
-        if (final) {
-            printer_->finish(snapshot);
-            printer_.reset();  // the next run's line starts afresh
-        } else {
-            printer_->update(snapshot);
-        }
-    }
-
-  private:
-    std::optional<progress_printer> printer_;
-};
 
 void run_main(const batch_request& request, cli_context& ctx) {
     auto plan = batch_plan_load(request, data_dir_resolve(ctx.data_dir).path);
@@ -91,6 +63,9 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
         "run",
         "Run the benchmarks of config.cfg (the reference's [Benchmarks to run]), or one run given by --model. "
         "`eqbench [flags]` without a command is `eqbench run [flags]`.");
+    cmd->footer(help_footer({"eqbench run --model qwen2.5:7b --base-url http://127.0.0.1:11434/v1",
+                             "eqbench run --config config.cfg --benchmarks eq-bench creative-writing",
+                             "eqbench --benchmarks eq-bench -l de --dry-run"}));
     cmd->add_option("--config", opts->config_path, "The config file (default: ./config.cfg)");
     cmd->add_flag("--dry-run", opts->dry_run, "Print the parsed run plan as JSON and send nothing");
     cmd->add_option("--benchmarks", opts->benchmarks, "eq-bench, creative-writing, judgemark (default eq-bench)")

@@ -111,6 +111,8 @@ void score_main(const score_options& opts, cli_context& ctx) {
 void cmd_score_register(CLI::App& app, cli_context& ctx) {
     auto opts = std::make_shared<score_options>();
     auto* cmd = app.add_subcommand("score", "Re-score recorded EQ-Bench runs (raw_results.json or conformance files)");
+    cmd->footer(help_footer({"eqbench score results/raw_results.json",
+                             "eqbench score --legacy-scorer --json ../shared/conformance/eq-bench/*.json"}));
     cmd->add_option("files", opts->files, "Recorded run files")->required();
     cmd->add_option("--parser", opts->parser, "Answer parser: reference (default) or extended")
         ->check(CLI::IsMember({"reference", "extended"}));

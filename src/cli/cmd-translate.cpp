@@ -4,17 +4,11 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <csignal>
-#include <cstdlib>
 
-#include "bench/translate/translate.hpp"
+#include "batch/translate.hpp"
 #include "cli/commands.hpp"
-#include "client/chat-client.hpp"
-#include "core/secret.hpp"
-#include "lang/language-pack.hpp"
-#include "report/progress.hpp"
-#include "run/engine.hpp"
+#include "cli/console.hpp"
 
 namespace eqb {
 namespace {
@@ -25,142 +19,27 @@ extern "C" void on_translate_stop(int) {
     g_translate_stop.store(true);
 }
 
-struct translate_options {
-    std::string source;
-    std::string to;
-    std::string mode = "full";
-    std::string engine = "openai";
-    std::string model;
-    std::vector<std::string> base_urls;
-    std::string api_key_env;
-    std::string out;
-    std::string language_pack;
-    std::string results_dir = ".";
-    int concurrency = 8;
-    int tries = 3;
-    int retries = 5;
-    double timeout = 300.0;
-    bool overwrite = false;
-    bool verbose = false;
-    bool translate_criteria = false;
-};
-
-// The pack answers are checked with: --language-pack, else (half) the source's
-// pack, else the target's built-in pack; nullopt when there is none.
-std::optional<language_pack> check_pack_for(const translate_options& opts) {
-    if (!opts.language_pack.empty()) {
-        auto pack = language_pack_load_file(opts.language_pack);
-        if (!pack) {
-            throw fatal_error(pack.err().message);
-        }
-        return *pack;
-    }
-    if (opts.mode == "half") {
-        const std::string stem = std::filesystem::path(opts.source).stem().string();
-        for (const char* code : {"de", "ja"}) {
-            const std::string suffix = std::string("_") + code;
-            if (stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0) {
-                return *language_pack_builtin(code);
-            }
-        }
-        return *language_pack_builtin("en");
-    }
-    if (auto pack = language_pack_builtin(opts.to)) {
-        return *pack;
-    }
-    return std::nullopt;
-}
-
-void translate_main(const translate_options& opts, cli_context& ctx) {
-    const auto engine = engine_kind_from_string(opts.engine);
-    if (!engine) {
-        throw fatal_error("--engine " + opts.engine +
-                          ": expected openai, anthropic, gemini, mistralai, llama.cpp or ooba");
-    }
-    const auto pack = check_pack_for(opts);
-    translate_settings settings;
-    settings.source = opts.source;
-    settings.out = opts.out;
-    settings.to = opts.to;
-    settings.half = opts.mode == "half";
-    settings.model = opts.model;
-    settings.tries = opts.tries;
-    settings.check_markers = pack.has_value();
-    settings.translate_criteria = opts.translate_criteria;
-    language_pack empty_pack;
-    empty_pack.code = opts.to;
-    auto bench = translate_create(settings, pack ? *pack : empty_pack);
-    if (!bench) {
-        throw fatal_error(bench.err().message);
-    }
-
-    const std::string key_env = !opts.api_key_env.empty() ? opts.api_key_env : engine_api_key_env(opts.engine);
-    const char* key = std::getenv(key_env.c_str());
-    std::vector<std::unique_ptr<chat_client>> clients;
-    std::vector<std::string> urls = opts.base_urls;
-    if (urls.empty()) {
-        urls.push_back(endpoint_default_base_url(*engine));
-    }
-    for (const auto& url : urls) {
-        endpoint_config cfg;
-        cfg.engine = *engine;
-        cfg.base_url = url;
-        cfg.api_key = key != nullptr ? key : "";
-        cfg.model = opts.model;
-        cfg.timeout_s = opts.timeout;
-        auto client = chat_client_create(cfg);
-        if (!client) {
-            throw fatal_error(client.err().message);
-        }
-        clients.push_back(std::move(*client));
-    }
-    if (const std::string note = secret_short_key_note(key != nullptr ? key : "", key_env); !note.empty()) {
-        fmt::print(stderr, "eqbench: {}\n", note);
-    }
-    endpoint_pool pool(std::move(clients), opts.concurrency);
-    auto db = store::open(opts.results_dir);
-    if (!db) {
-        throw fatal_error(db.err().message);
-    }
+void translate_main(const translate_request& opts, cli_context& ctx) {
+    console_listener console;
     std::signal(SIGINT, on_translate_stop);
     std::signal(SIGTERM, on_translate_stop);
-    run_counters counters;
-    progress_printer printer(stdout);
-    const auto started = std::chrono::steady_clock::now();
-    const auto snapshot = [&] {
-        progress_snapshot s;
-        s.label = "translate";
-        s.total = counters.total.load();
-        s.done = counters.done.load();
-        s.already_done = counters.already_done.load();
-        s.parse_failures = counters.answer_retries.load();
-        s.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return s;
-    };
-    engine_settings es;
-    es.overwrite = opts.overwrite;
-    es.retries.max_attempts = opts.retries + 1;
-    if (opts.verbose) {
-        es.verbose = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
-    }
-    es.tick = [&] { printer.update(snapshot()); };
-    auto outcome = engine_run(**bench, {&pool, nullptr}, **db, es, counters, g_translate_stop);
-    printer.finish(snapshot());
+    auto result = batch_translate(opts, console, g_translate_stop);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    if (!outcome) {
-        throw fatal_error(outcome.err().message);
+    if (!result) {
+        throw fatal_error(result.err().message);
     }
-    if (auto written = engine_write_exports(**bench, **db, outcome->summary); !written) {
-        throw fatal_error(written.err().message);
-    }
-    const auto& out = (*bench)->outcome();
-    fmt::print("translate: {} of {} questions accepted ({} from the store), {} failed; written to {}\n", out.accepted,
-               out.total, out.reused, out.failures.size(), opts.out);
+    const auto& out = result->outcome;
+    const char* items = out.writing ? "prompts" : "questions";
+    const char* item = out.writing ? "prompt" : "question";
+    fmt::print(
+        "translate: {} of {} {} accepted ({} from the store), {} failed, {} answers rejected and asked again; {}\n",
+        out.accepted, out.total, items, out.reused, out.failures.size(), result->rejections,
+        out.written ? "written to " + opts.out : "nothing accepted: " + opts.out + " left as it was");
     for (const auto& [id, why] : out.failures) {
-        fmt::print("  question {}: {}\n", id, why);
+        fmt::print("  {} {}: {}\n", item, id, why);
     }
-    if (!pack) {
+    if (!result->pack_known) {
         fmt::print(
             "Note: no language pack for '{}': the markers and the name line were not checked "
             "(--language-pack FILE checks them)\n",
@@ -180,10 +59,14 @@ void translate_main(const translate_options& opts, cli_context& ctx) {
 }  // namespace
 
 void cmd_translate_register(CLI::App& app, cli_context& ctx) {
-    auto opts = std::make_shared<translate_options>();
+    auto opts = std::make_shared<translate_request>();
     auto* cmd = app.add_subcommand(
         "translate",
         "Translate a question set or a Creative Writing prompt file with any engine (validated, resumable)");
+    cmd->footer(help_footer(
+        {"eqbench translate --source eq_bench_v2_questions_171.json --to German --model gpt-4o --out q_de.json",
+         "eqbench translate --source creative_writing_prompts_v2.2.json --to Japanese --model gpt-4o "
+         "--out cw_ja.json"}));
     cmd->add_option("--source", opts->source, "The question set to translate (JSON)")->required();
     cmd->add_option("--to", opts->to, "The target language, as the model should read it (e.g. Japanese, ja)")
         ->required();

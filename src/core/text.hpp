@@ -33,6 +33,12 @@ std::string text_file_name_part(const std::string& text);
 // command templates stay bare).
 std::string shell_quote(const std::string& word);
 
+// The candidate closest to `word` by edit distance (insertions, deletions,
+// substitutions and swaps of neighbours), when it is at most `max_distance`
+// away; "" otherwise. For "did you mean" hints.
+std::string text_closest(const std::string& word, const std::vector<std::string>& candidates,
+                         std::size_t max_distance = 2);
+
 // The local time now as "YYYY-MM-DD HH:MM:SS", as the reference prints it.
 std::string local_timestamp();
 

@@ -26,8 +26,9 @@ std::string progress_format(const progress_snapshot& s) {
                            : fmt::format("{}:{:02}", secs / 60, secs % 60);
     }
     const double pct = s.total > 0 ? 100.0 * s.done / s.total : 100.0;
-    std::string line = fmt::format("[{}] {}/{} ({:.0f}%) | {:.1f} answers/s | ETA {} | retries {} | parse failures {}",
-                                   s.label, s.done, s.total, pct, rate, eta, s.transport_retries, s.parse_failures);
+    std::string line =
+        fmt::format("[{}] {}/{} ({:.0f}%) | {:.1f} answers/s | ETA {} | retries {} | {} {}", s.label, s.done, s.total,
+                    pct, rate, eta, s.transport_retries, s.retry_label, s.parse_failures);
     if (s.already_done > 0) {
         line += fmt::format(" | {} resumed", s.already_done);
     }

@@ -14,7 +14,8 @@ struct progress_snapshot {
     int done = 0;          // including already_done
     int already_done = 0;  // found in the store at start (resumed)
     int transport_retries = 0;
-    int parse_failures = 0;
+    int parse_failures = 0;                      // answers asked again
+    std::string retry_label = "parse failures";  // what those are called
     double elapsed_s = 0.0;
     int waiting = 0;         // requests in flight for a long time (hung server?)
     double waiting_s = 0.0;  // the longest of them has waited this long

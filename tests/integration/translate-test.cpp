@@ -103,8 +103,11 @@ TEST(translate, bad_answers_are_asked_again_with_the_reason_and_the_output_passe
     const auto out =
         eqb::test::eqbench_run(translate_args(server, dir.path(), source), dir.path(), {{"OPENAI_API_KEY", ""}});
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
-    EXPECT_NE(out.out.find("translate: 20 of 20 questions accepted (0 from the store), 0 failed"), std::string::npos)
+    EXPECT_NE(out.out.find("translate: 20 of 20 questions accepted (0 from the store), 0 failed, 2 answers rejected "
+                           "and asked again; written to "),
+              std::string::npos)
         << out.out;
+    EXPECT_NE(out.out.find("rejections 2"), std::string::npos) << out.out;  // the progress line's word
     EXPECT_EQ(server.request_count(), 22u);
     std::map<std::string, std::vector<std::string>> by_id;
     for (const auto& r : server.requests()) {
@@ -122,7 +125,23 @@ TEST(translate, bad_answers_are_asked_again_with_the_reason_and_the_output_passe
                                                "--data-dir", eqb::test::data_dir().string()},
                                               dir.path());
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-    EXPECT_NE(check.out.find("0 findings"), std::string::npos) << check.out;
+    EXPECT_NE(check.out.find("20 questions checked, 0 findings"), std::string::npos) << check.out;
+}
+
+TEST(translate, nothing_accepted_leaves_the_output_file_as_it_was) {
+    EQB_SKIP_UNLESS_DATA("eq_bench_v2_questions_171.json");
+    eqb::test::temp_dir dir;
+    const fs::path source = write_source(dir.path());
+    std::ofstream(dir.path() / "out.json") << "{\"kept\": true}\n";
+    eqb::test::fake_server_config config;
+    config.responder = [](const fake_request&) { return std::string("not JSON at all"); };
+    eqb::test::fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    const auto out =
+        eqb::test::eqbench_run(translate_args(server, dir.path(), source), dir.path(), {{"OPENAI_API_KEY", ""}});
+    EXPECT_EQ(out.exit_code, 1) << out.out << out.err;
+    EXPECT_NE(out.out.find("nothing accepted: "), std::string::npos) << out.out;
+    EXPECT_EQ(eqb::test::read_file(dir.path() / "out.json"), "{\"kept\": true}\n");
 }
 
 TEST(translate, half_mode_asks_for_the_dialogue_and_the_name_and_checks_the_name_agrees) {
@@ -188,7 +207,7 @@ TEST(translate, creative_writing_prompt_files_keep_their_seed_marker_and_criteri
     const auto out =
         eqb::test::eqbench_run(translate_args(server, dir.path(), source), dir.path(), {{"OPENAI_API_KEY", ""}});
     ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
-    EXPECT_NE(out.out.find("24 of 24 questions accepted"), std::string::npos) << out.out;
+    EXPECT_NE(out.out.find("24 of 24 prompts accepted"), std::string::npos) << out.out;
     EXPECT_EQ(server.request_count(), 25u);
     bool retried = false;
     for (const auto& r : server.requests()) {

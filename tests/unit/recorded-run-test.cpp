@@ -28,16 +28,14 @@ TEST(recorded_run_test, other_benchmarks_runs_are_skipped_and_named) {
     ASSERT_TRUE(runs) << runs.err().message;
     ASSERT_EQ(runs->size(), 1U);
     EXPECT_EQ((*runs)[0].key, "1--v2--en--m----------openai----");
-    EXPECT_EQ(skipped,
-              (std::vector<std::string>{"1--creative-writing--m--------openai----", "1--judgemark--j"}));
+    EXPECT_EQ(skipped, (std::vector<std::string>{"1--creative-writing--m--------openai----", "1--judgemark--j"}));
 
     std::vector<std::string> none;
     const auto only_others = eqb::recorded_runs_parse(
         R"({"1--judgemark--j": {"run_metadata": {"benchmark": "judgemark"}, "iterations": {"1": {}}}})", "x.json",
         &none);
     ASSERT_FALSE(only_others);
-    EXPECT_NE(only_others.err().message.find("no EQ-Bench run in it"), std::string::npos)
-        << only_others.err().message;
+    EXPECT_NE(only_others.err().message.find("no EQ-Bench run in it"), std::string::npos) << only_others.err().message;
     // An EQ-Bench entry without its answers is still an error, named.
     const auto broken = eqb::recorded_runs_parse(R"({"k": {"iterations": {"1": {}}}})", "y.json");
     ASSERT_FALSE(broken);

@@ -20,4 +20,14 @@ TEST(text_test, replace_all_rescans_nothing_it_inserted) {
     EXPECT_EQ(eqb::text_replace_all("abc", "", "x"), "abc");
 }
 
+TEST(text_test, the_closest_candidate_is_suggested_within_two_edits) {
+    const std::vector<std::string> commands = {"data", "score", "run", "translate", "report", "compare", "runs"};
+    EXPECT_EQ(eqb::text_closest("list", commands), "");
+    EXPECT_EQ(eqb::text_closest("rnus", commands), "runs");  // a swap is one edit
+    EXPECT_EQ(eqb::text_closest("scroe", commands), "score");
+    EXPECT_EQ(eqb::text_closest("--modle", {"--model", "--mode"}), "--model");
+    EXPECT_EQ(eqb::text_closest("--model", {"--model", "--mode"}), "--model");
+    EXPECT_EQ(eqb::text_closest("zzzzzz", commands), "");
+}
+
 }  // namespace

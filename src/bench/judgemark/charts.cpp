@@ -37,14 +37,45 @@ std::string escape(const std::string& text) {
     return out;
 }
 
-// A range padded to round numbers.
-std::pair<double, double> nice_range(double lo, double hi) {
+// An axis over [lo, hi] with about `ticks` round steps (1, 2 or 5 times a power
+// of ten), its ends on steps.
+struct axis {
+    double start = 0.0;
+    double end = 1.0;
+    double step = 0.2;
+    int decimals = 1;  // for the tick labels
+};
+
+axis nice_axis(double lo, double hi, int ticks) {
     if (!(hi > lo)) {
         lo -= 1.0;
         hi += 1.0;
     }
-    const double pad = (hi - lo) * 0.05;
-    return {std::floor(lo - pad), std::ceil(hi + pad)};
+    const double raw = (hi - lo) / ticks;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (const double m : {1.0, 2.0, 5.0, 10.0}) {
+        step = m * magnitude;
+        if (step >= raw) {
+            break;
+        }
+    }
+    axis a;
+    a.step = step;
+    a.start = std::floor(lo / step) * step;
+    a.end = std::ceil(hi / step) * step;
+    a.decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step)));
+    return a;
+}
+
+// The tick values of an axis, each on a step.
+std::vector<double> axis_ticks(const axis& a) {
+    std::vector<double> out;
+    const auto n = static_cast<int>(std::lround((a.end - a.start) / a.step));
+    for (int i = 0; i <= n; ++i) {
+        out.push_back(a.start + a.step * i);
+    }
+    return out;
 }
 
 }  // namespace
@@ -57,7 +88,10 @@ std::string svg_bar_chart(const std::string& title, const std::string& axis_labe
         hi = std::max(hi, std::max(b.high, b.value));
         lo = std::min(lo, std::min(b.low, b.value));
     }
-    const auto [x0, x1] = nice_range(lo, hi);
+    // Scores start at 0; bars are lengths from it.
+    const axis ax = nice_axis(lo, hi, 5);
+    const double x0 = ax.start;
+    const double x1 = ax.end;
     const double plot = width - left - right;
     const auto sx = [&, x0 = x0, x1 = x1](double v) { return left + (v - x0) / (x1 - x0) * plot; };
     std::string svg = fmt::format(
@@ -65,12 +99,11 @@ std::string svg_bar_chart(const std::string& title, const std::string& axis_labe
         "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         "<text x=\"{:.0f}\" y=\"25\" font-size=\"16\" text-anchor=\"middle\">{}</text>\n",
         width, height, width / 2.0, escape(title));
-    for (int t = 0; t <= 5; ++t) {
-        const double v = x0 + (x1 - x0) * t / 5.0;
+    for (const double v : axis_ticks(ax)) {
         svg += fmt::format(
             "<line x1=\"{0:.1f}\" y1=\"{1:.0f}\" x2=\"{0:.1f}\" y2=\"{2:.0f}\" stroke=\"#ddd\"/>\n"
-            "<text x=\"{0:.1f}\" y=\"{3:.0f}\" text-anchor=\"middle\">{4:.1f}</text>\n",
-            sx(v), top - 5.0, height - 45.0, height - 30.0, v);
+            "<text x=\"{0:.1f}\" y=\"{3:.0f}\" text-anchor=\"middle\">{4:.{5}f}</text>\n",
+            sx(v), top - 5.0, height - 45.0, height - 30.0, v, ax.decimals);
     }
     for (std::size_t i = 0; i < bars.size(); ++i) {
         const auto& b = bars[i];
@@ -106,8 +139,13 @@ std::string svg_scatter_chart(const std::string& title, const std::string& x_lab
         xl = yl = 0.0;
         xh = yh = 1.0;
     }
-    const auto [x0, x1] = nice_range(xl, xh);
-    const auto [y0, y1] = nice_range(yl, yh);
+    // Both axes start at the data, on round steps.
+    const axis ax = nice_axis(xl, xh, 4);
+    const axis ay = nice_axis(yl, yh, 4);
+    const double x0 = ax.start;
+    const double x1 = ax.end;
+    const double y0 = ay.start;
+    const double y1 = ay.end;
     const double plot = size - 2.0 * margin;
     const auto sx = [&, x0 = x0, x1 = x1](double v) { return margin + (v - x0) / (x1 - x0) * plot; };
     const auto sy = [&, y0 = y0, y1 = y1](double v) { return size - margin - (v - y0) / (y1 - y0) * plot; };
@@ -117,13 +155,13 @@ std::string svg_scatter_chart(const std::string& title, const std::string& x_lab
         "<text x=\"{1:.0f}\" y=\"25\" font-size=\"15\" text-anchor=\"middle\">{2}</text>\n"
         "<rect x=\"{3:.0f}\" y=\"{3:.0f}\" width=\"{4:.0f}\" height=\"{4:.0f}\" fill=\"none\" stroke=\"#999\"/>\n",
         size, size / 2.0, escape(title), margin, plot);
-    for (int t = 0; t <= 4; ++t) {
-        const double xv = x0 + (x1 - x0) * t / 4.0;
-        const double yv = y0 + (y1 - y0) * t / 4.0;
-        svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">{:.1f}</text>\n", sx(xv),
-                           size - margin + 15.0, xv);
-        svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.1f}</text>\n", margin - 5.0,
-                           sy(yv) + 4.0, yv);
+    for (const double xv : axis_ticks(ax)) {
+        svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">{:.{}f}</text>\n", sx(xv),
+                           size - margin + 15.0, xv, ax.decimals);
+    }
+    for (const double yv : axis_ticks(ay)) {
+        svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.{}f}</text>\n", margin - 5.0,
+                           sy(yv) + 4.0, yv, ay.decimals);
     }
     if (curve.size() == 3 && !points.empty()) {
         std::string path;

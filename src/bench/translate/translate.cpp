@@ -244,6 +244,7 @@ class translate_run final : public translate_benchmark {
     result<run_summary> summarize(store_view& view, const run_totals& totals, const run_usage&) override {
         outcome_ = translate_outcome{};
         outcome_.key = key_;
+        outcome_.writing = writing_;
         outcome_.total = static_cast<int>(source_.size());
         outcome_.reused = totals.resumed;
         accepted_.clear();
@@ -263,15 +264,23 @@ class translate_run final : public translate_benchmark {
         return summary;
     }
 
-    // The output: every accepted item, in the source's order.
+    // The output: every accepted item, in the source's order; with none, the
+    // file is left as it is (an empty {} would wipe an earlier translation).
     result<bool> write_exports(store_view&, run_summary&) override {
+        outcome_.written = false;
+        if (accepted_.empty()) {
+            return true;
+        }
         ojson out = ojson::object();
         for (const auto& [id, item] : source_.items()) {
             if (const auto found = accepted_.find(id); found != accepted_.end()) {
                 out[id] = ojson::parse(found->second);
             }
         }
-        return file_write_atomic(settings_.out, out.dump(4, ' ', false, ojson::error_handler_t::replace) + "\n");
+        auto written =
+            file_write_atomic(settings_.out, out.dump(4, ' ', false, ojson::error_handler_t::replace) + "\n");
+        outcome_.written = written.ok();
+        return written;
     }
 
     const translate_outcome& outcome() const override { return outcome_; }

@@ -31,6 +31,8 @@ struct translate_settings {
 
 struct translate_outcome {
     std::string key;
+    bool writing = false;  // a Creative Writing prompt file (its items are prompts, not questions)
+    bool written = false;  // the output file was written (nothing is written when nothing was accepted)
     int total = 0;
     int accepted = 0;                                           // including those found in the store
     int reused = 0;                                             // found in the store (resume)
