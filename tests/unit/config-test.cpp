@@ -3,11 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "bench/registry.hpp"
 #include "config/config.hpp"
 #include "config/ini.hpp"
 #include "config/plan.hpp"
 #include "core/text.hpp"
+#include "tests/support/test-support.hpp"
 
 namespace {
 
@@ -120,6 +123,43 @@ TEST(config_plan, flags_are_validated_before_anything_runs) {
         << message;
     EXPECT_NE(message.find("-l: expected en, de, ja or jahalf, got 'pl'"), std::string::npos) << message;
     EXPECT_NE(message.find("-v1: EQ-Bench v1 exists only in English"), std::string::npos) << message;
+}
+
+}  // namespace
+
+namespace {
+
+// examples/config.cfg is what the README points a new user at: it must parse as
+// it stands, and every commented-out section, key and run line in it must parse
+// once uncommented (so the samples do not rot).
+TEST(config_example, the_sample_config_parses_with_and_without_its_comments) {
+    const auto path = eqb::test::source_dir() / "examples" / "config.cfg";
+    const std::string text = eqb::test::read_file(path);
+    const auto as_shipped = eqb::config_parse(text, "examples/config.cfg", path.parent_path());
+    ASSERT_TRUE(as_shipped.ok()) << as_shipped.err().message;
+    ASSERT_EQ(as_shipped.value().runs.size(), 1u);
+    EXPECT_EQ(as_shipped.value().runs[0].model_path, "qwen2.5:7b");
+
+    std::string uncommented;
+    int samples = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const bool sample = line.rfind("# [", 0) == 0 || line.rfind("# api_key =", 0) == 0 ||
+                            line.rfind("# command =", 0) == 0 || line.rfind("# gpus =", 0) == 0 ||
+                            line.rfind("# startup_timeout =", 0) == 0 || line.rfind("# max_restarts =", 0) == 0 ||
+                            line.rfind("# judge_model_url =", 0) == 0 ||
+                            (line.rfind("# ", 0) == 0 && line.find(", ") != std::string::npos &&
+                             line.find(", 1, ") != std::string::npos) ||
+                            line.find(", 3, openai") != std::string::npos;
+        samples += sample ? 1 : 0;
+        uncommented += (sample ? line.substr(2) : line) + "\n";
+    }
+    EXPECT_GE(samples, 12);
+    const auto everything = eqb::config_parse(uncommented, "examples/config.cfg", path.parent_path());
+    ASSERT_TRUE(everything.ok()) << everything.err().message;
+    EXPECT_EQ(everything.value().runs.size(), 3u);
+    EXPECT_EQ(everything.value().server_command, "llama-server -m {model} --port {port} -ngl 99");
+    EXPECT_EQ(everything.value().judge_model_url, "http://127.0.0.1:8000/v1");
 }
 
 }  // namespace
