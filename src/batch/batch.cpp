@@ -20,6 +20,9 @@
 namespace eqb {
 namespace {
 
+// About four characters a token: the estimate where a server reports no thought tokens.
+constexpr long thought_chars_per_token = 4;
+
 // A local server that stopped answering will not answer in a longer grace period.
 constexpr double local_server_grace_s = 2.0;
 constexpr double judge_min_timeout_s = 300.0;  // judgements are long (up to 3000 tokens)
@@ -196,6 +199,7 @@ class batch_runner {
             cfg.model = e.request_model;
             cfg.instruction_template_path = e.client == "ooba" ? e.instruction_template : e.template_path;
             cfg.timeout_s = e.timeout_s;
+            cfg.reasoning = e.reasoning;
             auto client = chat_client_create(cfg);
             if (!client) {
                 return client.err();
@@ -220,6 +224,7 @@ class batch_runner {
         cfg.api_key = j.api_key;
         cfg.model = j.model;
         cfg.timeout_s = std::max(settings_.timeout_s, judge_min_timeout_s);
+        cfg.reasoning = j.reasoning;
         auto client = chat_client_create(cfg);
         if (!client) {
             return client.err();
@@ -370,7 +375,40 @@ class batch_runner {
         if (const std::string failures = counters.failures_text(); !failures.empty()) {
             lines.push_back("Failures: " + failures);
         }
+        reasoning_lines(p, counters, lines);
         return lines;
+    }
+
+    // What the thoughts cost and how many answers they ate; a thinking budget
+    // labels the score, so nobody compares it with the 60-token leaderboard.
+    void reasoning_lines(const planned_run& p, const run_counters& counters, std::vector<std::string>& lines) const {
+        const reasoning_settings test = reasoning_settings_resolved(p.entry->reasoning);
+        const int thoughts = counters.thought_answers.load();
+        const long reported = counters.reasoning_tokens.load();
+        if (test.mode == reasoning_mode::ON) {
+            lines.push_back("Reasoning: " + reasoning_settings_label(test) +
+                            ": a score with a thinking budget, not comparable with the reference's leaderboard");
+        }
+        if (thoughts > 0 || reported > 0 || test.mode != reasoning_mode::AUTO) {
+            const long unreported_chars = counters.thought_chars_unreported.load();
+            if (unreported_chars > 0 || reported == 0) {
+                const long estimated = unreported_chars / thought_chars_per_token;
+                lines.push_back(fmt::format("Reasoning tokens: {} ({}{} estimated from the thoughts' characters)",
+                                            reported + estimated, reported > 0 ? "reported by the server, " : "",
+                                            reported > 0 ? fmt::format("{}", estimated) : std::string("all")));
+            } else {
+                lines.push_back(fmt::format("Reasoning tokens: {} (reported by the server)", reported));
+            }
+            lines.push_back(fmt::format("Truncated in reasoning: {}", counters.truncated_in_reasoning.load()));
+        }
+        if (test.mode == reasoning_mode::OFF && thoughts > 0) {
+            lines.push_back(fmt::format(
+                "Note: thinking was asked off, but {} answers came with a thought (kept apart, never scored)",
+                thoughts));
+        }
+        for (const auto& note : counters.notes()) {
+            lines.push_back("Changed: " + note);
+        }
     }
 
     attempt_end run_with_retries(planned_run& p) {
@@ -517,6 +555,7 @@ class batch_runner {
             if (settings_.verbose) {
                 es.verbose = [this](const std::string& text) { listener_.problem(text); };
             }
+            es.notice = [this](const std::string& text) { listener_.line("Note: " + text); };
             es.tick = [&] {
                 if (stop_.load()) {
                     attempt_stop = true;
@@ -569,7 +608,14 @@ class batch_runner {
             }
             if (summary.status == "failed") {
                 // Not printed: the batch retries, or the last failure is reported once.
-                last = {summary.error, summary.permanent, summary, usage_lines(p, outcome->totals, counters)};
+                run_summary failed = summary;
+                if (const int cut = counters.truncated_in_reasoning.load(); cut > 0) {
+                    failed.error += fmt::format(
+                        " ({} answers ended inside the model's thought at the output limit: give it room with "
+                        "--reasoning-budget N, or --reasoning off)",
+                        cut);
+                }
+                last = {failed.error, failed.permanent, failed, usage_lines(p, outcome->totals, counters)};
                 return attempt_end::FAILED;
             }
             run_summary closing = summary;
@@ -650,7 +696,9 @@ benchmark_request batch_benchmark_request(const run_plan& plan, const run_plan_e
     r.run.iterations = e.iterations;
     r.run.results_dir = plan.options.results_dir;
     r.run.endpoints = batch_endpoint_urls(e, settings);
+    r.run.reasoning = e.reasoning;
     if (plan.judge) {
+        r.judge.reasoning = plan.judge->reasoning;
         r.judge.model = plan.judge->model;
         r.judge.engine_name = plan.judge->engine;
         r.judge.endpoints = {plan.judge->endpoint};

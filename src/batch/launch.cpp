@@ -167,6 +167,26 @@ bool test_model_needed(const run_plan& plan) {
     return false;
 }
 
+// The reasoning settings of every run and of the judge: the flags over the
+// config; settings a client cannot take make the run unavailable.
+void reasoning_apply(batch_plan& out, const batch_request& r) {
+    for (auto& e : out.plan.runs) {
+        e.reasoning = plan_reasoning_merge(out.config.reasoning, r.reasoning);
+        if (auto problem = reasoning_settings_problem(e.reasoning, e.client, "--reasoning / [Reasoning]")) {
+            e.unavailable.push_back(*problem);
+        }
+    }
+    if (out.plan.judge) {
+        auto& j = *out.plan.judge;
+        j.reasoning = plan_reasoning_merge(out.config.judge_reasoning, r.judge_reasoning);
+        if (auto problem = reasoning_settings_problem(j.reasoning, j.client,
+                                                      "--judge-reasoning / judge_reasoning_* in [Creative Writing "
+                                                      "Benchmark]")) {
+            j.unavailable.push_back(*problem);
+        }
+    }
+}
+
 }  // namespace
 
 result<batch_plan> batch_plan_load(const batch_request& request, const std::filesystem::path& data_dir) {
@@ -189,6 +209,7 @@ result<batch_plan> batch_plan_load(const batch_request& request, const std::file
         if (!problems.empty()) {
             return error{config_problems_message("command line", std::move(problems))};
         }
+        reasoning_apply(out, request);
         return out;
     }
     const std::filesystem::path path = request.config_path.empty() ? "config.cfg" : request.config_path;
@@ -211,6 +232,7 @@ result<batch_plan> batch_plan_load(const batch_request& request, const std::file
     if (!problems.empty()) {
         return error{config_problems_message(path.string(), std::move(problems))};
     }
+    reasoning_apply(out, request);
     if (out.plan.runs.empty()) {
         return error{out.plan.config_path +
                      ": [Benchmarks to run] has no runs (one per line: run_id, instruction_template, model_path, "

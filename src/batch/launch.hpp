@@ -32,6 +32,8 @@ struct batch_request {
     std::string judge_prompt;
     bool rejudge = false;
     pairwise_options pairwise;
+    config_reasoning reasoning;        // --reasoning, --reasoning-budget, --reasoning-effort
+    config_reasoning judge_reasoning;  // --judge-reasoning...
     // One run from flags
     std::string model;
     std::vector<std::string> base_urls;

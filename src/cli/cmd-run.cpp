@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <tuple>
 
 #include "batch/launch.hpp"
 #include "cli/commands.hpp"
@@ -105,6 +106,17 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
                   "eqbench3, creative-writing-v3: judge the stored transcripts or pieces again");
     cmd->add_option("--elo-seed", opts->pairwise.elo_seed,
                     "creative-writing-v3: the seed of the matchup sampling (default 42; the reference's is unseeded)");
+    for (auto [prefix, r, who] : {std::tuple{"--", &opts->reasoning, "the model"},
+                                  std::tuple{"--judge-", &opts->judge_reasoning, "the judge"}}) {
+        cmd->add_option(std::string(prefix) + "reasoning", r->mode,
+                        fmt::format("auto (default: the reference's request), off or on: whether {} thinks", who))
+            ->check(CLI::IsMember({"auto", "off", "on"}, CLI::ignore_case));
+        cmd->add_option(std::string(prefix) + "reasoning-budget", r->budget,
+                        fmt::format("Thinking tokens added to {}'s every output limit (implies on)", who))
+            ->check(CLI::Range(0, 10000000));
+        cmd->add_option(std::string(prefix) + "reasoning-effort", r->effort, "low, medium or high (implies on)")
+            ->check(CLI::IsMember({"low", "medium", "high"}, CLI::ignore_case));
+    }
     cmd->add_option("--model", opts->model, "One run from flags: the model name as the server knows it");
     cmd->add_option("--base-url", opts->base_urls, "Server base URL; repeat to balance over several");
     cmd->add_option("--api-key-env", opts->api_key_env,

@@ -17,7 +17,7 @@ constexpr std::size_t error_body_excerpt_chars = 300;
 // A server may echo a rejected key in its error; answers (data) are never touched.
 void redact(chat_response& response, const std::string& api_key) {
     response.error = secret_redact(response.error, api_key);
-    if (response.status != transport_status::OK) {
+    if (response.status != transport_status::OK && response.status != transport_status::THOUGHT_TRUNCATED) {
         response.raw_body = secret_redact(response.raw_body, api_key);
     }
 }
@@ -35,8 +35,47 @@ class http_chat_client final : public chat_client {
         : config_(std::move(config)), template_(std::move(tmpl)) {}
 
     chat_response send(const chat_request& request, const cancel_flag& cancel) const override {
+        wire_fields sent = fields();
+        chat_response response = send_once(request, cancel, sent);
+        // An endpoint that refuses max_tokens or temperature (an OpenAI-style
+        // reasoning model behind a proxy) gets the accepted fields from then on,
+        // and the refused request is sent again. Other threads may have learnt
+        // the same meanwhile: the notice goes with the request that learnt it.
+        std::vector<std::string> notices;
+        for (int adapted = 0; adapted < max_field_adaptations && response.status == transport_status::CLIENT_ERROR &&
+                              response.http_status == http_bad_request;
+             ++adapted) {
+            const wire_fields refused = wire_fields_refused(response.raw_body, sent);
+            if (refused.max_completion_tokens == sent.max_completion_tokens &&
+                refused.no_temperature == sent.no_temperature) {
+                break;
+            }
+            if (refused.max_completion_tokens && !max_completion_tokens_.exchange(true)) {
+                notices.push_back(config_.base_url + " refused max_tokens: sending max_completion_tokens from now on");
+            }
+            if (refused.no_temperature && !no_temperature_.exchange(true)) {
+                notices.push_back(config_.base_url +
+                                  " refused temperature: sending none from now on (the server's default); answers "
+                                  "asked again are plain resamples, not the reference's higher-temperature retries");
+            }
+            sent = fields();
+            response = send_once(request, cancel, sent);
+        }
+        response.notices = std::move(notices);
+        return response;
+    }
+
+    const endpoint_config& endpoint() const override { return config_; }
+
+  private:
+    static constexpr int max_field_adaptations = 2;  // max_tokens, then temperature
+    static constexpr int http_bad_request = 400;
+
+    wire_fields fields() const { return wire_fields{max_completion_tokens_.load(), no_temperature_.load()}; }
+
+    chat_response send_once(const chat_request& request, const cancel_flag& cancel, wire_fields fields) const {
         chat_response response;
-        auto wire = wire_request_build(config_, template_ ? &*template_ : nullptr, request);
+        auto wire = wire_request_build(config_, template_ ? &*template_ : nullptr, request, fields);
         if (!wire) {
             response.status = transport_status::CLIENT_ERROR;
             response.error = wire.err().message;
@@ -68,6 +107,7 @@ class http_chat_client final : public chat_client {
             response.status = answer.status;
             response.usage = answer.usage;
             response.content = std::move(answer.content);
+            response.thought = std::move(answer.thought);
             if (answer.status != transport_status::OK) {
                 response.error = answer.error + " (POST " + post.url + ")";
             }
@@ -76,11 +116,11 @@ class http_chat_client final : public chat_client {
         return response;
     }
 
-    const endpoint_config& endpoint() const override { return config_; }
-
-  private:
     endpoint_config config_;
     std::optional<instruction_template> template_;
+    // What this endpoint refused so far (shared by every thread using the client).
+    mutable std::atomic<bool> max_completion_tokens_{false};
+    mutable std::atomic<bool> no_temperature_{false};
 };
 
 }  // namespace
@@ -163,6 +203,8 @@ const char* transport_status_name(transport_status status) {
             return "MALFORMED";
         case transport_status::EMPTY_CONTENT:
             return "EMPTY_CONTENT";
+        case transport_status::THOUGHT_TRUNCATED:
+            return "THOUGHT_TRUNCATED";
         case transport_status::CANCELLED:
             return "CANCELLED";
     }
@@ -202,6 +244,24 @@ bool openai_completion_model(const std::string& model) {
         "davinci-002",
     };
     return std::find(std::begin(models), std::end(models), model) != std::end(models);
+}
+
+bool openai_reasoning_model(const std::string& given) {
+    std::string model = given;
+    if (const auto slash = model.rfind('/'); slash != std::string::npos) {
+        model.erase(0, slash + 1);  // "openai/o3-mini" on a router names the same model
+    }
+    for (const char* family : {"o1", "o3", "o4"}) {
+        const std::string f = family;
+        if (model == f || model.rfind(f + "-", 0) == 0) {
+            return true;
+        }
+    }
+    return model.rfind("gpt-5", 0) == 0;
+}
+
+bool openai_api_url(const std::string& base_url) {
+    return base_url.rfind("https://api.openai.com", 0) == 0;
 }
 
 endpoint_config endpoint_resolve(const endpoint_config& config) {

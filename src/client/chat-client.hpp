@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/reasoning.hpp"
 #include "core/result.hpp"
 
 namespace eqb {
@@ -65,7 +66,10 @@ enum class transport_status {
     CLIENT_ERROR,   // 4xx other than 429: not retried (bad key, bad model)
     MALFORMED,      // body is not the expected JSON, or truncated
     EMPTY_CONTENT,  // well-formed response without any text
-    CANCELLED,      // stopped by the caller (Ctrl-C)
+    // The output limit ended the answer inside the model's thought: there is
+    // no answer (never parsed from the thought); the benchmark asks again.
+    THOUGHT_TRUNCATED,
+    CANCELLED,  // stopped by the caller (Ctrl-C)
 };
 
 // "OK", "CONNECT_ERROR", ... as spelled above; a static string.
@@ -74,18 +78,23 @@ const char* transport_status_name(transport_status status);
 struct token_usage {
     long input_tokens = 0;
     long output_tokens = 0;
+    long reasoning_tokens = 0;  // of output_tokens, as the server reported them (0: not reported)
 };
 
 struct chat_response {
     transport_status status = transport_status::OK;
     int http_status = 0;
-    std::string content;       // the model's text exactly as received (OK only; never rewritten)
+    std::string content;       // the model's answer exactly as received, its thought taken out (OK only)
+    std::string thought;       // a reasoning model's thought ("" when none), from its own field or the text
     std::string raw_body;      // the response body as received (a failed one with our key redacted)
     std::string request_body;  // the JSON body as sent (keys travel in headers, never here)
     token_usage usage;
     std::optional<double> retry_after_s;
     std::string error;  // human-readable reason when not OK; never contains the API key
     double latency_s = 0.0;
+    // What this request made the client change in what it sends to the
+    // endpoint (a refused max_tokens or temperature); said once per run.
+    std::vector<std::string> notices;
 };
 
 // Where and how to reach one model server.
@@ -97,6 +106,7 @@ struct endpoint_config {
     std::string instruction_template_path;  // LLAMA_CPP: the YAML template; OOBA: template name
     double timeout_s = 120.0;
     double connect_timeout_s = 15.0;
+    reasoning_settings reasoning;  // what is asked of a reasoning model (--reasoning)
 };
 
 // Set by the caller to stop requests in flight (checked by the transport).
@@ -116,6 +126,13 @@ class chat_client {
 // True for the models the reference sends to /v1/completions with the raw
 // prompt when the base URL is OpenAI's (its OPENAI_COMPLETION_MODELS list).
 bool openai_completion_model(const std::string& model);
+
+// True for OpenAI's reasoning models (the o1, o3, o4 and gpt-5 families),
+// which take max_completion_tokens and no temperature on OpenAI's API.
+bool openai_reasoning_model(const std::string& model);
+
+// True when `base_url` is OpenAI's own API (https://api.openai.com...).
+bool openai_api_url(const std::string& base_url);
 
 // The endpoint as a client uses it: an empty base_url defaulted, and an OPENAI
 // endpoint on https://api.openai.com/v1 with an openai_completion_model made

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "client/thought-split.hpp"
+
 namespace eqb {
 
 namespace {
@@ -92,8 +94,41 @@ wire_answer answer_from(std::optional<std::string> content, token_usage usage, s
     return answer;
 }
 
+bool is_text(const json* value) {
+    return value != nullptr && value->is_string();
+}
+
+// The answer after its thought: a thought from the response's own field
+// (`field_thought`) and one inside the text are both kept apart. A thought
+// that never ended, or an empty answer after a thought the output limit cut
+// (`cut_by_limit`), is THOUGHT_TRUNCATED: the thought is never read as the answer.
+wire_answer answer_with_thought(std::optional<std::string> content, std::string field_thought, bool cut_by_limit,
+                                token_usage usage, std::string empty_reason) {
+    thought_split_result split;
+    if (content) {
+        split = thought_split(*content);
+    }
+    std::string thought = std::move(field_thought);
+    if (!split.thought.empty()) {
+        thought += (thought.empty() ? "" : "\n\n") + split.thought;
+    }
+    const bool thought_seen = !thought.empty() || !split.format.empty() || usage.reasoning_tokens > 0;
+    if (split.unterminated || (split.answer.empty() && thought_seen && cut_by_limit)) {
+        wire_answer answer;
+        answer.status = transport_status::THOUGHT_TRUNCATED;
+        answer.usage = usage;
+        answer.thought = std::move(thought);
+        answer.error = "the output limit ended the answer inside the model's thought";
+        return answer;
+    }
+    wire_answer answer = answer_from(content ? std::optional<std::string>(std::move(split.answer)) : std::nullopt,
+                                     usage, thought_seen ? "the model gave a thought and no answer" : empty_reason);
+    answer.thought = std::move(thought);
+    return answer;
+}
+
 wire_answer malformed(const std::string& what, const std::string& body) {
-    return wire_answer{transport_status::MALFORMED, "", {}, what + ": " + excerpt(body)};
+    return wire_answer{transport_status::MALFORMED, "", "", {}, what + ": " + excerpt(body)};
 }
 
 // Some servers answer 200 with {"error": ...}; that is the server failing, not the model.
@@ -104,7 +139,47 @@ std::optional<wire_answer> reported_error(const json& root) {
     }
     const json* message = member(*err, "message");
     const std::string text = message != nullptr && message->is_string() ? message->get<std::string>() : err->dump();
-    return wire_answer{transport_status::HTTP_ERROR, "", {}, "the server reported an error: " + excerpt(text)};
+    return wire_answer{transport_status::HTTP_ERROR, "", "", {}, "the server reported an error: " + excerpt(text)};
+}
+
+bool finish_is(const json& object, const char* key, const char* value) {
+    const json* finish = member(object, key);
+    return is_text(finish) && finish->get<std::string>() == value;
+}
+
+// prompt_tokens, completion_tokens and completion_tokens_details.reasoning_tokens.
+token_usage openai_usage(const json& root) {
+    const json* usage = member(root, "usage");
+    if (usage == nullptr) {
+        return {};
+    }
+    const json* details = member(*usage, "completion_tokens_details");
+    return {count_at(*usage, "prompt_tokens"), count_at(*usage, "completion_tokens"),
+            details != nullptr ? count_at(*details, "reasoning_tokens") : 0};
+}
+
+// The thought in its own field: reasoning_content (llama.cpp, SGLang, older
+// vLLM), reasoning (vLLM, ollama, OpenRouter), else reasoning_details' texts
+// (OpenRouter sends it beside `reasoning`, with the same text).
+std::string openai_field_thought(const json& message) {
+    for (const char* key : {"reasoning_content", "reasoning"}) {
+        if (const json* field = member(message, key); is_text(field) && !field->get<std::string>().empty()) {
+            return field->get<std::string>();
+        }
+    }
+    std::string out;
+    const json* details = member(message, "reasoning_details");
+    if (details != nullptr && details->is_array()) {
+        for (const auto& part : *details) {
+            for (const char* key : {"text", "summary"}) {
+                if (const json* text = member(part, key); is_text(text)) {
+                    out += (out.empty() ? "" : "\n\n") + text->get<std::string>();
+                    break;
+                }
+            }
+        }
+    }
+    return out;
 }
 
 wire_answer openai_chat_parse(const json& root, const std::string& body) {
@@ -119,9 +194,7 @@ wire_answer openai_chat_parse(const json& root, const std::string& body) {
     if (message == nullptr || !message->is_object()) {
         return malformed("no choices[0].message in the response", body);
     }
-    const json* usage = member(root, "usage");
-    const token_usage tokens{usage ? count_at(*usage, "prompt_tokens") : 0,
-                             usage ? count_at(*usage, "completion_tokens") : 0};
+    const token_usage tokens = openai_usage(root);
     const json* content = member(*message, "content");
     std::optional<std::string> text = content != nullptr ? text_of(*content) : std::nullopt;
     if (content != nullptr && !content->is_null() && !text) {
@@ -131,7 +204,8 @@ wire_answer openai_chat_parse(const json& root, const std::string& body) {
     if (const json* refusal = member(*message, "refusal"); refusal != nullptr && refusal->is_string()) {
         reason = "the model refused: " + excerpt(refusal->get<std::string>());
     }
-    return answer_from(std::move(text), tokens, reason);
+    return answer_with_thought(std::move(text), openai_field_thought(*message),
+                               finish_is(*choice, "finish_reason", "length"), tokens, reason);
 }
 
 wire_answer openai_completions_parse(const json& root, const std::string& body) {
@@ -146,10 +220,8 @@ wire_answer openai_completions_parse(const json& root, const std::string& body) 
     if (text == nullptr || !text->is_string()) {
         return malformed("no choices[0].text in the response", body);
     }
-    const json* usage = member(root, "usage");
-    const token_usage tokens{usage ? count_at(*usage, "prompt_tokens") : 0,
-                             usage ? count_at(*usage, "completion_tokens") : 0};
-    return answer_from(text->get<std::string>(), tokens, "the response has no text");
+    return answer_with_thought(text->get<std::string>(), "", finish_is(*choice, "finish_reason", "length"),
+                               openai_usage(root), "the response has no text");
 }
 
 wire_answer anthropic_parse(const json& root, const std::string& body) {
@@ -160,12 +232,21 @@ wire_answer anthropic_parse(const json& root, const std::string& body) {
         }
         return malformed("no content array in the response", body);
     }
+    // Thinking blocks come before the text blocks; the answer is the text blocks joined.
     std::string text;
+    std::string thought;
     for (const auto& block : *content) {
         const json* type = member(block, "type");
-        const json* block_text = member(block, "text");
-        if (type != nullptr && *type == "text" && block_text != nullptr && block_text->is_string()) {
+        if (!is_text(type)) {
+            continue;
+        }
+        const std::string kind = type->get<std::string>();
+        if (const json* block_text = member(block, "text"); kind == "text" && is_text(block_text)) {
             text += block_text->get<std::string>();
+        } else if (const json* thinking = member(block, "thinking"); kind == "thinking" && is_text(thinking)) {
+            thought += (thought.empty() ? "" : "\n\n") + thinking->get<std::string>();
+        } else if (kind == "redacted_thinking") {
+            thought += (thought.empty() ? "" : "\n\n") + std::string("[redacted thinking]");
         }
     }
     const json* usage = member(root, "usage");
@@ -175,13 +256,16 @@ wire_answer anthropic_parse(const json& root, const std::string& body) {
     if (const json* stop = member(root, "stop_reason"); stop != nullptr && stop->is_string()) {
         reason += " (stop_reason " + stop->get<std::string>() + ")";
     }
-    return answer_from(std::move(text), tokens, reason);
+    return answer_with_thought(std::move(text), std::move(thought), finish_is(root, "stop_reason", "max_tokens"),
+                               tokens, reason);
 }
 
 wire_answer gemini_parse(const json& root, const std::string& body) {
     const json* usage = member(root, "usageMetadata");
+    // Thought tokens are output too (and billed), though candidatesTokenCount leaves them out.
+    const long thoughts = usage ? count_at(*usage, "thoughtsTokenCount") : 0;
     const token_usage tokens{usage ? count_at(*usage, "promptTokenCount") : 0,
-                             usage ? count_at(*usage, "candidatesTokenCount") : 0};
+                             (usage ? count_at(*usage, "candidatesTokenCount") : 0) + thoughts, thoughts};
     const json* candidate = first_element(member(root, "candidates"));
     if (candidate == nullptr) {
         if (auto err = reported_error(root)) {
@@ -200,13 +284,32 @@ wire_answer gemini_parse(const json& root, const std::string& body) {
     }
     const json* content = member(*candidate, "content");
     const json* parts = content != nullptr ? member(*content, "parts") : nullptr;
+    const bool cut = finish_is(*candidate, "finishReason", "MAX_TOKENS");
     if (parts == nullptr) {
-        return answer_from(std::nullopt, tokens, reason);
+        return answer_with_thought(std::nullopt, "", cut, tokens, reason);
     }
     if (!parts->is_array()) {
         return malformed("candidates[0].content.parts is not an array", body);
     }
-    return answer_from(text_of(*parts), tokens, reason);
+    // Parts marked "thought": true are the model's thought, the others its answer.
+    std::string text;
+    std::string thought;
+    bool any_text = false;
+    for (const auto& part : *parts) {
+        const json* part_text = member(part, "text");
+        if (!is_text(part_text)) {
+            continue;
+        }
+        const json* is_thought = member(part, "thought");
+        if (is_thought != nullptr && is_thought->is_boolean() && is_thought->get<bool>()) {
+            thought += (thought.empty() ? "" : "\n\n") + part_text->get<std::string>();
+        } else {
+            text += part_text->get<std::string>();
+            any_text = true;
+        }
+    }
+    return answer_with_thought(any_text ? std::optional<std::string>(std::move(text)) : std::nullopt,
+                               std::move(thought), cut, tokens, reason);
 }
 
 wire_answer llama_cpp_parse(const json& root, const std::string& body) {
@@ -218,7 +321,9 @@ wire_answer llama_cpp_parse(const json& root, const std::string& body) {
         return malformed("no content string in the response", body);
     }
     const token_usage tokens{count_at(root, "tokens_evaluated"), count_at(root, "tokens_predicted")};
-    return answer_from(content->get<std::string>(), tokens, "the response has no text");
+    const json* limited = member(root, "stopped_limit");
+    const bool cut = limited != nullptr && limited->is_boolean() && limited->get<bool>();
+    return answer_with_thought(content->get<std::string>(), "", cut, tokens, "the response has no text");
 }
 
 using ordered = nlohmann::ordered_json;
@@ -239,27 +344,67 @@ constexpr double ooba_reference_min_p = 0.1;
 constexpr const char* gemini_harm_categories[] = {"HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_HATE_SPEECH",
                                                   "HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_DANGEROUS_CONTENT"};
 
+// The output limit with the thinking budget added (reasoning on).
+int output_limit(const endpoint_config& config, const chat_request& request) {
+    const reasoning_settings r = reasoning_settings_resolved(config.reasoning);
+    return request.max_tokens + (r.mode == reasoning_mode::ON ? r.budget : 0);
+}
+
+// OpenAI-style sampling fields: the output limit, and the temperature unless
+// the endpoint refuses one (the field an OpenAI reasoning model takes on
+// OpenAI's API, or what the endpoint's own refusal said).
+void openai_limits(ordered& body, const char* limit_key_default, int limit, double temperature,
+                   const wire_fields& fields) {
+    body[fields.max_completion_tokens ? "max_completion_tokens" : limit_key_default] = limit;
+    if (!fields.no_temperature) {
+        body["temperature"] = temperature;
+    }
+}
+
+// What an OpenAI-compatible server is asked about thinking: not to think
+// (enable_thinking false in the chat template, or reasoning_effort "none" on
+// OpenAI's API), or the effort given.
+void openai_reasoning(ordered& body, const endpoint_config& config) {
+    const reasoning_settings r = reasoning_settings_resolved(config.reasoning);
+    if (r.mode == reasoning_mode::OFF) {
+        if (openai_api_url(config.base_url)) {
+            if (openai_reasoning_model(config.model)) {
+                body["reasoning_effort"] = "none";
+            }
+        } else {
+            body["chat_template_kwargs"] = {{"enable_thinking", false}};
+        }
+    } else if (r.mode == reasoning_mode::ON && !r.effort.empty()) {
+        body["reasoning_effort"] = r.effort;
+    }
+}
+
 // Each body has the reference's fields in the order its client library sends
-// them (run_query.py at v2.4; docs/request-fidelity.md lists every deviation).
-ordered body_build(const endpoint_config& config, const instruction_template* tmpl, const chat_request& request) {
+// them (run_query.py at v2.4; docs/request-fidelity.md lists every deviation);
+// the reasoning fields come after them, and only when asked for.
+ordered body_build(const endpoint_config& config, const instruction_template* tmpl, const chat_request& request,
+                   const wire_fields& fields) {
     ordered body = ordered::object();
+    const reasoning_settings reasoning = reasoning_settings_resolved(config.reasoning);
+    const bool thinking = reasoning.mode == reasoning_mode::ON;
+    const int limit = output_limit(config, request);
     switch (config.engine) {
         case engine_kind::OPENAI:
             // openai-python: chat.completions.create(model, temperature, max_tokens, messages).
             body["messages"] = chat_messages(request.messages);
             body["model"] = config.model;
-            body["max_tokens"] = request.max_tokens;
-            body["temperature"] = request.temperature;
+            openai_limits(body, "max_tokens", limit, request.temperature, fields);
             if (request.min_p) {
                 body["min_p"] = *request.min_p;
             }
+            openai_reasoning(body, config);
             break;
         case engine_kind::MISTRAL:
             // run_mistral_query posts this dict as it is written.
             body["model"] = config.model;
             body["messages"] = chat_messages(request.messages);
             body["temperature"] = request.temperature;
-            body["max_tokens"] = request.max_tokens;
+            body["max_tokens"] = limit;
             body["stream"] = false;
             break;
         case engine_kind::OOBA:
@@ -267,10 +412,11 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
             body["mode"] = "instruct";
             body["messages"] = chat_messages(request.messages);
             body["instruction_template"] = config.instruction_template_path;
-            body["max_tokens"] = request.max_tokens;
+            body["max_tokens"] = limit;
             body["temperature"] = request.temperature;
             body["min_p"] = request.min_p.value_or(ooba_reference_min_p);
             body["user_bio"] = "";
+            openai_reasoning(body, config);
             break;
         case engine_kind::OPENAI_COMPLETIONS:
             // With a template (the transformers engine served by vLLM), the prompt is
@@ -278,8 +424,7 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
             body["model"] = config.model;
             body["prompt"] =
                 tmpl != nullptr ? instruction_template_render(*tmpl, request.messages) : joined(request.messages, "");
-            body["max_tokens"] = request.max_tokens;
-            body["temperature"] = request.temperature;
+            openai_limits(body, "max_tokens", limit, request.temperature, fields);
             if (request.min_p) {
                 body["min_p"] = *request.min_p;
             }
@@ -287,7 +432,7 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
         case engine_kind::ANTHROPIC: {
             // anthropic-python: messages.create(model, max_tokens, temperature, system="",
             // messages, stream=False). min_p is not part of the Messages API.
-            body["max_tokens"] = request.max_tokens;
+            body["max_tokens"] = limit;
             ordered messages = ordered::array();
             for (const auto& message : request.messages) {
                 if (message.role != "system") {
@@ -298,7 +443,12 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
             body["model"] = config.model;
             body["stream"] = false;
             body["system"] = joined(request.messages, "system");
-            body["temperature"] = request.temperature;
+            if (thinking) {
+                // Extended thinking takes no temperature but 1 (the default, so none is sent).
+                body["thinking"] = {{"type", "enabled"}, {"budget_tokens", reasoning.budget}};
+            } else {
+                body["temperature"] = request.temperature;
+            }
             break;
         }
         case engine_kind::GEMINI: {
@@ -317,7 +467,13 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
                 body["systemInstruction"] = {{"parts", ordered::array({{{"text", system}}})}};
             }
             body["generationConfig"] = {
-                {"candidateCount", 1}, {"maxOutputTokens", request.max_tokens}, {"temperature", request.temperature}};
+                {"candidateCount", 1}, {"maxOutputTokens", limit}, {"temperature", request.temperature}};
+            if (thinking) {
+                body["generationConfig"]["thinkingConfig"] = {{"thinkingBudget", reasoning.budget},
+                                                              {"includeThoughts", true}};
+            } else if (reasoning.mode == reasoning_mode::OFF) {
+                body["generationConfig"]["thinkingConfig"] = {{"thinkingBudget", 0}};
+            }
             ordered safety = ordered::array();
             for (const char* category : gemini_harm_categories) {
                 safety.push_back({{"category", category}, {"threshold", "BLOCK_NONE"}});
@@ -329,7 +485,7 @@ ordered body_build(const endpoint_config& config, const instruction_template* tm
             // run_llamacpp_query: prompt, n_predict, temperature and nothing else.
             body["prompt"] =
                 tmpl != nullptr ? instruction_template_render(*tmpl, request.messages) : joined(request.messages, "");
-            body["n_predict"] = request.max_tokens;
+            body["n_predict"] = limit;
             body["temperature"] = request.temperature;
             if (request.min_p) {
                 body["min_p"] = *request.min_p;
@@ -381,9 +537,38 @@ std::string wire_url(const endpoint_config& config) {
     return base;
 }
 
+wire_fields wire_fields_refused(const std::string& body, wire_fields fields) {
+    const json root = json::parse(body, nullptr, false);
+    const json* err = member(root, "error");
+    if (err == nullptr) {
+        return fields;
+    }
+    // OpenAI: {"error": {"code": "unsupported_parameter", "param": "max_tokens", "message": ...}}.
+    const std::string text = err->dump();
+    if (text.find("unsupported_parameter") == std::string::npos &&
+        text.find("unsupported_value") == std::string::npos) {
+        return fields;
+    }
+    const json* param = member(*err, "param");
+    const std::string named = is_text(param) ? param->get<std::string>() : text;
+    if (named.find("max_tokens") != std::string::npos) {
+        fields.max_completion_tokens = true;
+    }
+    if (named.find("temperature") != std::string::npos) {
+        fields.no_temperature = true;
+    }
+    return fields;
+}
+
 result<wire_request> wire_request_build(const endpoint_config& config, const instruction_template* tmpl,
-                                        const chat_request& request) {
-    ordered body = body_build(config, tmpl, request);
+                                        const chat_request& request, wire_fields fields) {
+    if (config.engine == engine_kind::OPENAI && openai_api_url(config.base_url) &&
+        openai_reasoning_model(config.model)) {
+        // OpenAI's reasoning models refuse max_tokens and any temperature but 1.
+        fields.max_completion_tokens = true;
+        fields.no_temperature = true;
+    }
+    ordered body = body_build(config, tmpl, request, fields);
     if (!request.extra_body_json.empty()) {
         ordered extra = ordered::parse(request.extra_body_json, nullptr, false);
         if (extra.is_discarded() || !extra.is_object()) {

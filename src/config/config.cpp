@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "core/reasoning.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -435,6 +437,22 @@ reference_config config_parse_lenient(const std::string& text, const std::string
         static_cast<int>(integer("Local server", "max_restarts", cfg.max_restarts, 0, 1000, "a whole number >= 0"));
     cfg.health_interval_s = number("Local server", "health_interval", cfg.health_interval_s);
     cfg.health_timeout_s = number("Local server", "health_timeout", cfg.health_timeout_s);
+    // [Reasoning] (eqbench's own) for the model under test, judge_reasoning_* for the judge.
+    const auto reasoning = [&](const char* section, const std::string& prefix, config_reasoning& out) {
+        const std::string mode_key = prefix + "mode";
+        out.mode = ascii_lower(text_of(section, mode_key));
+        if (!out.mode.empty() && !reasoning_mode_parse(out.mode)) {
+            complain(*get(section, mode_key), section, "expected auto, off or on" + got(out.mode));
+        }
+        out.budget = static_cast<int>(
+            integer(section, prefix + "budget", -1, 0, 10000000, "a whole number of thinking tokens >= 0"));
+        out.effort = ascii_lower(text_of(section, prefix + "effort"));
+        if (!out.effort.empty() && out.effort != "low" && out.effort != "medium" && out.effort != "high") {
+            complain(*get(section, prefix + "effort"), section, "expected low, medium or high" + got(out.effort));
+        }
+    };
+    reasoning("Reasoning", "", cfg.reasoning);
+    reasoning("Creative Writing Benchmark", "judge_reasoning_", cfg.judge_reasoning);
     cfg.anthropic_api_key = text_of("Anthropic", "api_key");
     cfg.mistral_api_key = text_of("Mistral", "api_key");
     cfg.gemini_api_key = text_of("Gemini", "api_key");

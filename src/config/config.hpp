@@ -41,6 +41,13 @@ result<config_run_line> config_run_line_parse(const std::string& line, const std
 // --include ["a", "b"] --exclude ["c"]
 std::string config_filters_string(const std::vector<std::string>& include, const std::vector<std::string>& exclude);
 
+// Reasoning settings as a config file or the flags give them: "" / -1 where unset.
+struct config_reasoning {
+    std::string mode;  // "auto", "off", "on" or ""
+    int budget = -1;
+    std::string effort;  // "low", "medium", "high" or ""
+};
+
 struct reference_config {
     std::filesystem::path path;  // the file read ("" when none)
     // [OpenAI]
@@ -76,6 +83,9 @@ struct reference_config {
     std::string anthropic_api_key;
     std::string mistral_api_key;
     std::string gemini_api_key;
+    // [Reasoning] mode, budget, effort (eqbench's own); [Creative Writing Benchmark] judge_reasoning_*
+    config_reasoning reasoning;
+    config_reasoning judge_reasoning;
     // [Benchmarks to run]
     std::vector<config_run_line> runs;
 };

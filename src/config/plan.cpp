@@ -509,6 +509,7 @@ std::string plan_to_json(const run_plan& plan) {
         r["request_model"] = e.request_model;
         r["api_key"] = e.api_key_source.empty() ? ojson(nullptr) : ojson(e.api_key_source);
         r["timeout_s"] = e.timeout_s;
+        r["reasoning"] = reasoning_settings_label(e.reasoning);
         r["unavailable"] = e.unavailable.empty() ? ojson(nullptr) : ojson(e.unavailable);
         r["warnings"] = e.warnings;
         r["run_key"] = plan_run_key(e, o);
@@ -544,12 +545,22 @@ std::string plan_to_json(const run_plan& plan) {
                          {"endpoint", j.endpoint},
                          {"client", j.client},
                          {"api_key", j.api_key_source.empty() ? ojson(nullptr) : ojson(j.api_key_source)},
+                         {"reasoning", reasoning_settings_label(j.reasoning)},
                          {"unavailable", j.unavailable.empty() ? ojson(nullptr) : ojson(j.unavailable)}};
     } else {
         root["judge"] = nullptr;
     }
     // A config in another encoding must not stop the plan from printing.
     return root.dump(2, ' ', false, ojson::error_handler_t::replace);
+}
+
+reasoning_settings plan_reasoning_merge(const config_reasoning& config, const config_reasoning& flags) {
+    reasoning_settings out;
+    const std::string& mode = !flags.mode.empty() ? flags.mode : config.mode;
+    out.mode = reasoning_mode_parse(mode).value_or(reasoning_mode::AUTO);
+    out.budget = flags.budget >= 0 ? flags.budget : std::max(0, config.budget);
+    out.effort = !flags.effort.empty() ? flags.effort : config.effort;
+    return reasoning_settings_resolved(out);
 }
 
 }  // namespace eqb

@@ -14,6 +14,7 @@
 
 #include "config/config.hpp"
 #include "core/benchmark-traits.hpp"
+#include "core/reasoning.hpp"
 #include "core/result.hpp"
 
 namespace eqb {
@@ -87,6 +88,7 @@ struct run_plan_entry {
     double timeout_s = 120.0;     // per request
     bool model_is_local = false;  // model names an existing path (never deleted by -d)
     std::optional<server_plan> server;
+    reasoning_settings reasoning;  // [Reasoning] and --reasoning... (flags win)
     // Why this run cannot run here (no API key, server not installed, a missing
     // data file); empty if it can. Not a config error: --dry-run shows it, a real
     // run refuses to start.
@@ -103,6 +105,7 @@ struct judge_plan {
     std::string endpoint;
     std::string api_key;  // never printed
     std::string api_key_source;
+    reasoning_settings reasoning;          // judge_reasoning_* and --judge-reasoning... (flags win)
     std::vector<std::string> unavailable;  // e.g. no key; empty if it can judge
 };
 
@@ -134,6 +137,10 @@ std::string plan_run_key(const run_plan_entry& e, const plan_options& options);
 
 // The plan as indented JSON (keys never included).
 std::string plan_to_json(const run_plan& plan);
+
+// The settings of `flags` where given, else of `config`, resolved (a budget
+// alone means on).
+reasoning_settings plan_reasoning_merge(const config_reasoning& config, const config_reasoning& flags);
 
 // Substitutes {model}, {port} and {gpus} in a server command template.
 std::string plan_substitute(const std::string& command, const std::string& model, int port, const std::string& gpus);

@@ -59,6 +59,8 @@ struct ask_result {
     std::string answer;  // the model's text exactly as received
     std::string error;   // why not ANSWER (never holds a key)
     int http_status = 0;
+    // The output limit ended the answer inside the model's thought (`answer` is empty).
+    bool truncated_in_reasoning = false;
 };
 
 // What run_step gets: asking, and the task so far. Used by one worker thread.
@@ -132,9 +134,10 @@ struct run_totals {
     int resumed = 0;     // of those, tasks found complete in the store
     int unanswered = 0;  // tasks a server never answered
     bool interrupted = false;
-    std::string unanswered_error;  // the last such error
-    std::string refused_error;     // set when a server refused a request; the run stopped
-    double seconds = 0.0;          // since the engine started this invocation
+    std::string unanswered_error;    // the last such error
+    std::string refused_error;       // set when a server refused a request; the run stopped
+    double seconds = 0.0;            // since the engine started this invocation
+    std::vector<std::string> notes;  // what endpoints made the client send otherwise (a refused field)
 };
 
 // What a run is expected to send, for --dry-run: per role, requests and tokens

@@ -1,5 +1,7 @@
 #include "run/counters.hpp"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 namespace eqb {
@@ -53,6 +55,20 @@ std::pair<int, double> run_counters::waiting_longer_than(double threshold_s) con
         }
     }
     return {count, longest};
+}
+
+bool run_counters::note(const std::string& text) {
+    std::lock_guard lock(mutex_);
+    if (std::find(notes_.begin(), notes_.end(), text) != notes_.end()) {
+        return false;
+    }
+    notes_.push_back(text);
+    return true;
+}
+
+std::vector<std::string> run_counters::notes() const {
+    std::lock_guard lock(mutex_);
+    return notes_;
 }
 
 }  // namespace eqb

@@ -25,6 +25,22 @@ class run_counters {
     std::atomic<long> judge_input_tokens{0};  // the judge's share of the two above
     std::atomic<long> judge_output_tokens{0};
     std::atomic<int> judge_requests{0};
+    // Reasoning models, this invocation: thought tokens the servers reported,
+    // the characters of the thoughts received (an estimate where none was
+    // reported), answers that came with a thought, answers the output limit
+    // ended inside the thought, and the model under test's answers so far.
+    std::atomic<long> reasoning_tokens{0};
+    std::atomic<long> thought_chars{0};
+    std::atomic<long> thought_chars_unreported{0};  // of answers whose server reported no reasoning tokens
+    std::atomic<int> thought_answers{0};
+    std::atomic<int> truncated_in_reasoning{0};
+    std::atomic<int> test_answers{0};
+    std::atomic<int> test_truncated_in_reasoning{0};
+
+    // Records a note (a field an endpoint refused, ...); true the first time it is seen.
+    bool note(const std::string& text);
+    // Every note, in first-seen order.
+    std::vector<std::string> notes() const;
 
     // Counts one failure by its cause ("HTTP 500", "timeouts", "unparseable", ...).
     void failure(const std::string& cause);
@@ -42,6 +58,7 @@ class run_counters {
   private:
     mutable std::mutex mutex_;
     std::vector<std::pair<std::string, int>> failures_;
+    std::vector<std::string> notes_;
     std::map<std::uint64_t, std::chrono::steady_clock::time_point> in_flight_;
     std::uint64_t next_id_ = 0;
 };

@@ -45,6 +45,8 @@ result<std::vector<task_spec>> benchmark::next_round(store_view&) {
 namespace {
 
 constexpr std::size_t role_count = 2;
+// The first answers that decide whether a thinking model has room to answer.
+constexpr int early_stop_window = 20;
 
 std::size_t index_of(role who) {
     return who == role::TEST ? 0 : 1;
@@ -126,6 +128,48 @@ struct engine_state {
         }
     }
 
+    // Counts a response's thought, and says once what an endpoint made the client change.
+    void count_reasoning(const chat_response& r) {
+        counters.reasoning_tokens.fetch_add(r.usage.reasoning_tokens);
+        if (!r.thought.empty()) {
+            counters.thought_answers.fetch_add(1);
+            counters.thought_chars.fetch_add(static_cast<long>(r.thought.size()));
+            if (r.usage.reasoning_tokens == 0) {
+                counters.thought_chars_unreported.fetch_add(static_cast<long>(r.thought.size()));
+            }
+        }
+        if (r.status == transport_status::THOUGHT_TRUNCATED) {
+            counters.truncated_in_reasoning.fetch_add(1);
+        }
+        for (const auto& notice : r.notices) {
+            if (counters.note(notice) && settings.notice) {
+                settings.notice(notice);
+            }
+        }
+    }
+
+    // Stops the run when most of the model's first answers ended inside its
+    // thought: the rest would fail the same way (and the parse gate with them).
+    void early_stop_check(const endpoint_pool& pool, const chat_request& request, bool truncated) {
+        const int answered = counters.test_answers.fetch_add(1) + 1;
+        if (truncated && answered <= early_stop_window) {
+            counters.test_truncated_in_reasoning.fetch_add(1);
+        }
+        const int cut = counters.test_truncated_in_reasoning.load();
+        if (answered < early_stop_window || cut * 2 <= early_stop_window || refused.exchange(true)) {
+            return;
+        }
+        const endpoint_config& endpoint = pool.client(0).endpoint();
+        const reasoning_settings r = reasoning_settings_resolved(endpoint.reasoning);
+        const int budget = r.mode == reasoning_mode::ON ? r.budget : 0;
+        std::lock_guard lock(mutex);
+        refused_error = fmt::format(
+            "{} of the first {} answers of {} ended inside the model's thought at the output limit of {} tokens "
+            "(reasoning budget {}): give it room with --reasoning-budget N (e.g. --reasoning-budget 1024), or "
+            "turn thinking off with --reasoning off",
+            cut, early_stop_window, endpoint.model, request.max_tokens + budget, budget);
+    }
+
     // `text` with every endpoint's key redacted (an answer may echo one).
     std::string redacted(std::string text) const {
         for (const auto* pool : {pools.test, pools.judge}) {
@@ -191,9 +235,10 @@ class engine_step_context final : public step_context {
                 st_.counters.judge_output_tokens.fetch_add(r.usage.output_tokens);
             }
             if (r.status != transport_status::OK && r.status != transport_status::EMPTY_CONTENT &&
-                r.status != transport_status::CANCELLED) {
+                r.status != transport_status::THOUGHT_TRUNCATED && r.status != transport_status::CANCELLED) {
                 st_.counters.failure(failure_cause(r));
             }
+            st_.count_reasoning(r);
             exchange_record ex;
             ex.run_row = run_row;
             ex.iteration = task_.iteration;
@@ -207,11 +252,14 @@ class engine_step_context final : public step_context {
             ex.http_status = r.http_status;
             ex.response_body = r.raw_body;
             ex.content = r.status == transport_status::OK ? r.content : std::string();
+            ex.thought = r.thought;
+            ex.reasoning_tokens = r.usage.reasoning_tokens;
             ex.latency_s = r.latency_s;
             ex.input_tokens = r.usage.input_tokens;
             ex.output_tokens = r.usage.output_tokens;
             ex.created_at = now_s();
-            if (r.status != transport_status::OK && r.status != transport_status::EMPTY_CONTENT) {
+            if (r.status != transport_status::OK && r.status != transport_status::EMPTY_CONTENT &&
+                r.status != transport_status::THOUGHT_TRUNCATED) {
                 st_.say(fmt::format("{}: attempt {}: {} {}", step_label(task_, step_), report.attempt,
                                     transport_status_name(r.status), r.error));
             }
@@ -228,9 +276,14 @@ class engine_step_context final : public step_context {
         switch (response.status) {
             case transport_status::OK:
             case transport_status::EMPTY_CONTENT:
+            case transport_status::THOUGHT_TRUNCATED:
                 out.status = ask_status::ANSWER;
                 out.answer = response.status == transport_status::OK ? response.content : std::string();
+                out.truncated_in_reasoning = response.status == transport_status::THOUGHT_TRUNCATED;
                 out.error.clear();
+                if (who == role::TEST) {
+                    st_.early_stop_check(*pool, request, out.truncated_in_reasoning);
+                }
                 break;
             case transport_status::CLIENT_ERROR:
                 out.status = ask_status::REFUSED;
@@ -503,6 +556,7 @@ result<engine_outcome> engine_run(benchmark& bench, const engine_pools& pools, s
     }
     outcome.usage.sent = counters.requests.load();
     outcome.totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    outcome.totals.notes = counters.notes();
     auto summary = bench.summarize(view, outcome.totals, outcome.usage);
     if (auto failed = view.take_error()) {
         return *failed;

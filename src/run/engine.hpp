@@ -28,6 +28,8 @@ struct engine_settings {
     retry_policy retries;
     // A line per failed attempt and per answer asked again; empty: quiet.
     std::function<void(const std::string&)> verbose;
+    // A line the user must see once (an endpoint refused a field); empty: none.
+    std::function<void(const std::string&)> notice;
     // Called about five times a second on the calling thread while workers run.
     std::function<void()> tick;
 };

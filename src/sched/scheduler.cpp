@@ -22,7 +22,8 @@ bool transport_retryable(transport_status status) {
     // An empty answer is the model's answer: the benchmark's answer policy decides
     // (the reference counts it as a failed try).
     return status != transport_status::OK && status != transport_status::CLIENT_ERROR &&
-           status != transport_status::CANCELLED && status != transport_status::EMPTY_CONTENT;
+           status != transport_status::CANCELLED && status != transport_status::EMPTY_CONTENT &&
+           status != transport_status::THOUGHT_TRUNCATED;
 }
 
 endpoint_pool::endpoint_pool(std::vector<std::unique_ptr<chat_client>> clients, int concurrency)

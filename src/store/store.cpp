@@ -26,7 +26,7 @@ constexpr std::size_t key_body_min_length = 20;
 
 // Schema migrations: migrations[i] takes PRAGMA user_version from i to i + 1.
 // Append new steps; never edit a released one.
-constexpr std::array<const char*, 2> migrations = {
+constexpr std::array<const char*, 3> migrations = {
     R"sql(
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -108,6 +108,10 @@ UPDATE exchanges SET step = CASE (SELECT r.benchmark FROM runs r WHERE r.id = ex
     WHEN 'eq-bench' THEN 'answer' WHEN 'creative-writing' THEN 'generate' WHEN 'translate' THEN 'translate'
     ELSE 'judge' END;
 )sql",
+    // 3: the thought tokens a server reported for an exchange.
+    R"sql(
+ALTER TABLE exchanges ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr const char* sql_begin = "BEGIN IMMEDIATE";
@@ -131,8 +135,9 @@ constexpr const char* sql_run_finish =
     "UPDATE runs SET status = ?2, results_json = ?3, error = ?4, finished_at = ?5 WHERE id = ?1";
 constexpr const char* sql_exchange_insert =
     "INSERT INTO exchanges (run_id, iteration, item_id, attempt, role, endpoint, request_json, status, http_status, "
-    "response_body, content, latency_s, input_tokens, output_tokens, created_at, step, thought) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    "response_body, content, latency_s, input_tokens, output_tokens, created_at, step, thought, "
+    "reasoning_tokens) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 // A new item goes after every item of its run; a replaced one keeps its seq,
 // so items_list keeps the reference's dict order (first insertion wins).
 constexpr const char* sql_item_upsert =
@@ -148,10 +153,13 @@ constexpr const char* sql_items_of_run =
     "WHERE run_id = ?1 ORDER BY iteration, seq";
 constexpr const char* sql_exchanges_of_run =
     "SELECT run_id, iteration, item_id, attempt, role, endpoint, request_json, status, http_status, response_body, "
-    "content, latency_s, input_tokens, output_tokens, created_at, step, thought FROM exchanges WHERE run_id = ?1 "
+    "content, latency_s, input_tokens, output_tokens, created_at, step, thought, reasoning_tokens FROM exchanges "
+    "WHERE run_id = ?1 "
     "ORDER BY id";
 constexpr const char* sql_usage_of_run =
-    "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0) FROM exchanges "
+    "SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), "
+    "COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(LENGTH(CAST(thought AS BLOB))), 0), "
+    "COALESCE(SUM(thought != ''), 0), COALESCE(SUM(status = 'THOUGHT_TRUNCATED'), 0) FROM exchanges "
     "WHERE run_id = ?1";
 
 double now_s() {
@@ -664,6 +672,7 @@ result<std::int64_t> sqlite_store::exchange_add(const exchange_record& exchange)
     use.bind(15, exchange.created_at != 0.0 ? exchange.created_at : now_s());
     use.bind(16, exchange.step);
     use.bind(17, exchange.thought);
+    use.bind(18, static_cast<std::int64_t>(exchange.reasoning_tokens));
     if (use.step() != SQLITE_DONE) {
         return failure(operation);
     }
@@ -752,6 +761,7 @@ result<std::vector<exchange_record>> sqlite_store::exchanges_list(std::int64_t r
         ex.created_at = use.real(14);
         ex.step = use.text(15);
         ex.thought = use.text(16);
+        ex.reasoning_tokens = static_cast<long>(use.int64(17));
         exchanges.push_back(std::move(ex));
     }
     if (rc != SQLITE_DONE) {
@@ -775,6 +785,10 @@ result<usage_totals> sqlite_store::usage_for_run(std::int64_t run_id) {
     totals.requests = static_cast<long>(use.int64(0));
     totals.input_tokens = static_cast<long>(use.int64(1));
     totals.output_tokens = static_cast<long>(use.int64(2));
+    totals.reasoning_tokens = static_cast<long>(use.int64(3));
+    totals.thought_bytes = static_cast<long>(use.int64(4));
+    totals.thought_answers = static_cast<long>(use.int64(5));
+    totals.truncated_in_reasoning = static_cast<long>(use.int64(6));
     return totals;
 }
 

@@ -45,6 +45,7 @@ struct exchange_record {
     std::string response_body;  // raw body as received
     std::string content;        // the model's answer ("" unless OK), verbatim
     std::string thought;        // a reasoning model's thought, kept apart from the answer; "" when none
+    long reasoning_tokens = 0;  // thought tokens, as the server reported them (0: not reported)
     double latency_s = 0.0;
     long input_tokens = 0;
     long output_tokens = 0;
@@ -70,6 +71,10 @@ struct usage_totals {
     long requests = 0;
     long input_tokens = 0;
     long output_tokens = 0;
+    long reasoning_tokens = 0;        // as the servers reported them
+    long thought_bytes = 0;           // UTF-8 bytes of the thoughts kept
+    long thought_answers = 0;         // exchanges that came with a thought
+    long truncated_in_reasoning = 0;  // exchanges the output limit ended inside the thought
 };
 
 class store {

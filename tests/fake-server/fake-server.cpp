@@ -65,7 +65,8 @@ std::string string_or(const json& object, const char* key) {
 void request_fields_read(fake_request& request, const json& body) {
     if (request.engine == "openai" || request.engine == "anthropic") {
         request.model = string_or(body, "model");
-        request.max_tokens = static_cast<long>(number_or(body, "max_tokens", 0));
+        request.max_tokens =
+            static_cast<long>(number_or(body, "max_tokens", number_or(body, "max_completion_tokens", 0)));
         if (body.contains("messages") && body["messages"].is_array()) {
             for (const auto& message : body["messages"]) {
                 const std::string role = string_or(message, "role");
@@ -122,54 +123,191 @@ std::string presented_key(const fake_request& request) {
     return auth.rfind(bearer, 0) == 0 ? auth.substr(bearer.size()) : auth;
 }
 
-std::string answer_body(const fake_request& request, const std::string& answer, long input_tokens, long output_tokens) {
+// What one reply carries: the answer and, for a reasoning model, its thought.
+struct fake_reply {
+    std::string answer;
+    std::string thought;      // "" when the model does not reason
+    bool cut = false;         // the output limit ended the reply inside the thought
+    long thought_tokens = 0;  // reported where the format reports them
+    fake_thought shape = fake_thought::NONE;
+};
+
+// The answer with every digit changed, so that a thought read as the answer scores differently.
+std::string decoy_of(const std::string& answer) {
+    std::string out = answer;
+    for (char& c : out) {
+        if (c >= '0' && c <= '9') {
+            c = static_cast<char>('0' + ('9' - c));
+        }
+    }
+    return out;
+}
+
+fake_reply reply_for(const fake_server_config& config, const fake_request& request, const std::string& answer) {
+    fake_reply r;
+    r.answer = answer;
+    r.shape = config.thought;
+    if (config.thought == fake_thought::NONE) {
+        return r;
+    }
+    // Thinking turned off in the chat template: an empty block, as Qwen3 answers.
+    const json body = json::parse(request.body, nullptr, false);
+    if (body.is_object() && body.contains("chat_template_kwargs") &&
+        body["chat_template_kwargs"].value("enable_thinking", true) == false) {
+        r.shape = fake_thought::INLINE;
+        r.thought = "";
+        return r;
+    }
+    r.thought = "Let me think about this. A first guess:\n" + decoy_of(answer) + "\nNo, let me weigh it again.";
+    r.thought_tokens = config.thought_tokens;
+    if (request.max_tokens > 0 && request.max_tokens < config.thought_tokens + config.usage_output_tokens) {
+        r.cut = true;
+        r.answer.clear();
+        r.thought = r.thought.substr(0, r.thought.size() / 2);
+        r.thought_tokens = request.max_tokens;
+    }
+    return r;
+}
+
+// The reply in the text itself, for the inline shapes (and every text-only format).
+std::string text_with_thought(const fake_reply& r) {
+    switch (r.shape) {
+        case fake_thought::NONE:
+            return r.answer;
+        case fake_thought::PREFILLED:
+            return r.cut ? r.thought : r.thought + "\n</think>\n\n" + r.answer;
+        case fake_thought::HARMONY:
+            return "<|channel|>analysis<|message|>" + r.thought +
+                   (r.cut ? "" : "<|end|><|start|>assistant<|channel|>final<|message|>" + r.answer + "<|return|>");
+        default:
+            return "<think>\n" + r.thought + (r.cut ? "" : "\n</think>\n\n" + r.answer);
+    }
+}
+
+bool field_shape(const fake_reply& r) {
+    return r.shape == fake_thought::FIELD || r.shape == fake_thought::REASONING_CONTENT;
+}
+
+std::string answer_body(const fake_request& request, const fake_reply& reply, long input_tokens, long output_tokens) {
     json body;
+    const bool in_field = field_shape(reply);
+    const std::string text = in_field ? reply.answer : text_with_thought(reply);
+    output_tokens += reply.shape == fake_thought::NONE ? 0 : reply.thought_tokens;
     if (request.engine == "openai") {
+        json message = {{"role", "assistant"}, {"content", in_field && reply.cut ? json(nullptr) : json(text)}};
+        if (in_field) {
+            message[reply.shape == fake_thought::FIELD ? "reasoning" : "reasoning_content"] = reply.thought;
+        }
+        json usage = {{"prompt_tokens", input_tokens},
+                      {"completion_tokens", output_tokens},
+                      {"total_tokens", input_tokens + output_tokens}};
+        if (reply.shape != fake_thought::NONE) {
+            usage["completion_tokens_details"] = {{"reasoning_tokens", reply.thought_tokens}};
+        }
         body = {{"id", "chatcmpl-fake-" + std::to_string(request.sequence)},
                 {"object", "chat.completion"},
                 {"created", 0},
                 {"model", request.model},
-                {"choices", json::array({{{"index", 0},
-                                          {"message", {{"role", "assistant"}, {"content", answer}}},
-                                          {"finish_reason", "stop"}}})},
-                {"usage",
-                 {{"prompt_tokens", input_tokens},
-                  {"completion_tokens", output_tokens},
-                  {"total_tokens", input_tokens + output_tokens}}}};
+                {"choices",
+                 json::array({{{"index", 0}, {"message", message}, {"finish_reason", reply.cut ? "length" : "stop"}}})},
+                {"usage", usage}};
     } else if (request.engine == "openai-completions") {
         body = {{"id", "cmpl-fake-" + std::to_string(request.sequence)},
                 {"object", "text_completion"},
                 {"model", request.model},
-                {"choices", json::array({{{"index", 0}, {"text", answer}, {"finish_reason", "stop"}}})},
+                {"choices",
+                 json::array({{{"index", 0}, {"text", text}, {"finish_reason", reply.cut ? "length" : "stop"}}})},
                 {"usage",
                  {{"prompt_tokens", input_tokens},
                   {"completion_tokens", output_tokens},
                   {"total_tokens", input_tokens + output_tokens}}}};
     } else if (request.engine == "anthropic") {
+        json content = json::array();
+        if (in_field) {
+            content.push_back({{"type", "thinking"}, {"thinking", reply.thought}, {"signature", "fake-signature"}});
+        }
+        if (!(in_field && reply.cut)) {
+            content.push_back({{"type", "text"}, {"text", text}});
+        }
         body = {{"id", "msg_fake_" + std::to_string(request.sequence)},
                 {"type", "message"},
                 {"role", "assistant"},
                 {"model", request.model},
-                {"content", json::array({{{"type", "text"}, {"text", answer}}})},
-                {"stop_reason", "end_turn"},
+                {"content", content},
+                {"stop_reason", reply.cut ? "max_tokens" : "end_turn"},
                 {"usage", {{"input_tokens", input_tokens}, {"output_tokens", output_tokens}}}};
     } else if (request.engine == "gemini") {
-        body = {
-            {"candidates", json::array({{{"content", {{"role", "model"}, {"parts", json::array({{{"text", answer}}})}}},
-                                         {"finishReason", "STOP"},
-                                         {"index", 0}}})},
-            {"usageMetadata",
-             {{"promptTokenCount", input_tokens},
-              {"candidatesTokenCount", output_tokens},
-              {"totalTokenCount", input_tokens + output_tokens}}}};
+        json parts = json::array();
+        if (in_field) {
+            parts.push_back({{"text", reply.thought}, {"thought", true}});
+        }
+        if (!(in_field && reply.cut)) {
+            parts.push_back({{"text", text}});
+        }
+        json usage = {{"promptTokenCount", input_tokens},
+                      {"candidatesTokenCount", output_tokens - reply.thought_tokens},
+                      {"totalTokenCount", input_tokens + output_tokens}};
+        if (reply.shape != fake_thought::NONE) {
+            usage["thoughtsTokenCount"] = reply.thought_tokens;
+        }
+        body = {{"candidates", json::array({{{"content", {{"role", "model"}, {"parts", parts}}},
+                                             {"finishReason", reply.cut ? "MAX_TOKENS" : "STOP"},
+                                             {"index", 0}}})},
+                {"usageMetadata", usage}};
     } else {
-        body = {{"content", answer},
+        body = {{"content", text},
                 {"stop", true},
+                {"stopped_limit", reply.cut},
                 {"model", request.model},
                 {"tokens_evaluated", input_tokens},
                 {"tokens_predicted", output_tokens}};
     }
     return body.dump();
+}
+
+std::string answer_body(const fake_request& request, const std::string& answer, long input_tokens, long output_tokens) {
+    return answer_body(request, fake_reply{answer, "", false, 0, fake_thought::NONE}, input_tokens, output_tokens);
+}
+
+// Why a request breaks a reasoning API's rules (OpenAI's reasoning models,
+// Anthropic's extended thinking), as the API's 400 body; "" when it does not.
+std::string rules_refusal(const fake_server_config& config, const fake_request& request) {
+    const json body = json::parse(request.body, nullptr, false);
+    if (!body.is_object()) {
+        return "";
+    }
+    for (const auto& field : config.refused_fields) {
+        if (body.contains(field)) {
+            const bool value = field == "temperature";
+            const std::string message =
+                value ? "Unsupported value: 'temperature' does not support " + body[field].dump() +
+                            " with this model. Only the default (1) value is supported."
+                      : "Unsupported parameter: '" + field +
+                            "' is not supported with this model. Use 'max_completion_tokens' instead.";
+            return json{{"error",
+                         {{"message", message},
+                          {"type", "invalid_request_error"},
+                          {"param", field},
+                          {"code", value ? "unsupported_value" : "unsupported_parameter"}}}}
+                .dump();
+        }
+    }
+    if (request.engine == "anthropic" && config.anthropic_thinking_rules && body.contains("thinking")) {
+        const json& thinking = body["thinking"];
+        const long budget = thinking.value("budget_tokens", 0L);
+        std::string why;
+        if (budget < 1024) {
+            why = "thinking.budget_tokens: Input should be greater than or equal to 1024";
+        } else if (budget >= body.value("max_tokens", 0L)) {
+            why = "`max_tokens` must be greater than `thinking.budget_tokens`";
+        } else if (body.contains("temperature") && body["temperature"] != 1 && body["temperature"] != 1.0) {
+            why = "`temperature` may only be set to 1 when thinking is enabled";
+        }
+        if (!why.empty()) {
+            return json{{"type", "error"}, {"error", {{"type", "invalid_request_error"}, {"message", why}}}}.dump();
+        }
+    }
+    return "";
 }
 
 std::string error_body(const fake_request& request, int code, const std::string& type, const std::string& message) {
@@ -204,6 +342,20 @@ const char* fake_fault_name(fake_fault fault) {
             return "unknown-model";
     }
     return "unknown";
+}
+
+std::optional<fake_thought> fake_thought_from_string(const std::string& name) {
+    const std::pair<const char*, fake_thought> names[] = {
+        {"none", fake_thought::NONE},           {"inline", fake_thought::INLINE},
+        {"prefilled", fake_thought::PREFILLED}, {"harmony", fake_thought::HARMONY},
+        {"field", fake_thought::FIELD},         {"reasoning-content", fake_thought::REASONING_CONTENT},
+    };
+    for (const auto& [text, shape] : names) {
+        if (name == text) {
+            return shape;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<fake_fault> fake_fault_from_string(const std::string& name) {
@@ -440,12 +592,19 @@ struct fake_server::impl {
             default:
                 break;
         }
+        if (const std::string refusal = rules_refusal(config, request); !refusal.empty()) {
+            res.status = 400;
+            res.set_content(refusal, json_type);
+            return;
+        }
         std::string answer;
         if (fault != fake_fault::EMPTY_CONTENT) {
             answer = config.responder ? config.responder(request) : config.default_answer;
         }
         res.status = 200;
-        res.set_content(answer_body(request, answer, config.usage_input_tokens, config.usage_output_tokens), json_type);
+        res.set_content(answer_body(request, reply_for(config, request, answer), config.usage_input_tokens,
+                                    config.usage_output_tokens),
+                        json_type);
     }
 
     std::string stats() const {
@@ -495,6 +654,17 @@ struct fake_server::impl {
             const json body = {{"object", "list"},
                                {"data", json::array({{{"id", config.model_name}, {"object", "model"}}})}};
             res.set_content(body.dump(), json_type);
+        });
+        // Gemini's model lookup, as its API answers it.
+        server.Get(R"((/v1beta)?/models/([^/:]+))", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string model = req.matches[2].str();
+            if (config.reject_unknown_models && model != config.model_name) {
+                res.status = 404;
+                res.set_content(R"({"error":{"code":404,"message":"model not found","status":"NOT_FOUND"}})",
+                                json_type);
+                return;
+            }
+            res.set_content(json{{"name", "models/" + model}}.dump(), json_type);
         });
         server.Get("/stats",
                    [this](const httplib::Request&, httplib::Response& res) { res.set_content(stats(), json_type); });

@@ -29,6 +29,19 @@ enum class fake_fault {
     UNKNOWN_MODEL,   // 404: the request names a model the server does not serve
 };
 
+// How a reasoning model's thought comes back with the answer.
+enum class fake_thought {
+    NONE,
+    INLINE,     // "<think>THOUGHT</think>\n\nANSWER" in the text
+    PREFILLED,  // "THOUGHT\n</think>\n\nANSWER": the chat template opened the block
+    HARMONY,    // gpt-oss channels: analysis, then final
+    FIELD,      // the format's own place: OpenAI message.reasoning, Anthropic thinking blocks, Gemini thought parts
+    REASONING_CONTENT,  // OpenAI message.reasoning_content (llama.cpp --reasoning-format deepseek, SGLang)
+};
+
+// "none", "inline", "prefilled", "harmony", "field", "reasoning-content".
+std::optional<fake_thought> fake_thought_from_string(const std::string& name);
+
 // "none", "rate-limited", "server-error", "hang", "truncated", "empty-content",
 // "malformed-json", "unauthorized", "unknown-model".
 const char* fake_fault_name(fake_fault fault);
@@ -86,6 +99,18 @@ struct fake_server_config {
     std::string model_name = "fake-model";  // listed by GET /v1/models
     bool reject_unknown_models = false;     // a request for another model gets 404, as vLLM answers
     std::string default_answer = "This is the fake server's answer.";
+    // A reasoning model: every answer comes after a thought of `thought_tokens`
+    // tokens that holds decoy "Name: N" pairs (the answer's numbers changed).
+    // When the request's output limit is under thought_tokens plus
+    // usage_output_tokens, the thought is cut there and there is no answer.
+    fake_thought thought = fake_thought::NONE;
+    long thought_tokens = 200;
+    // Refused as OpenAI refuses them for its reasoning models (400
+    // unsupported_parameter / unsupported_value): "max_tokens", "temperature".
+    std::vector<std::string> refused_fields;
+    // Anthropic's extended-thinking rules: thinking.budget_tokens >= 1024, below
+    // max_tokens, and no temperature but 1 (400 otherwise).
+    bool anthropic_thinking_rules = true;
     fake_responder responder;  // when empty, every answer is default_answer
 };
 

@@ -96,6 +96,17 @@ TEST(client_wire_format, every_engine_sends_the_references_request) {
         config.model = e["model"].get<std::string>();
         config.instruction_template_path = e.value("instruction_template", std::string());
         config.api_key = golden["expected"]["key_header"].get<std::string>().empty() ? std::string() : key;
+        // Reasoning cases: what is asked of the model, and fields the endpoint refused before.
+        if (e.contains("reasoning")) {
+            const auto& r = e["reasoning"];
+            config.reasoning.mode = eqb::reasoning_mode_parse(r.value("mode", std::string("auto"))).value();
+            config.reasoning.budget = r.value("budget", 0);
+            config.reasoning.effort = r.value("effort", std::string());
+        }
+        eqb::wire_fields fields;
+        for (const auto& refused : e.value("refused", ojson::array())) {
+            fields = eqb::wire_fields_refused(refused.dump(), fields);
+        }
         std::optional<eqb::instruction_template> tmpl;
         if (e.contains("template")) {
             const auto& t = e["template"];
@@ -112,7 +123,8 @@ TEST(client_wire_format, every_engine_sends_the_references_request) {
         }
         request.temperature = golden["request"]["temperature"].get<double>();
         request.max_tokens = golden["request"]["max_tokens"].get<int>();
-        const auto wire = eqb::wire_request_build(eqb::endpoint_resolve(config), tmpl ? &*tmpl : nullptr, request);
+        const auto wire =
+            eqb::wire_request_build(eqb::endpoint_resolve(config), tmpl ? &*tmpl : nullptr, request, fields);
         ASSERT_TRUE(wire.ok()) << wire.err().message;
         const auto& expected = golden["expected"];
         EXPECT_EQ(wire->url, expected["url"].get<std::string>());
@@ -360,6 +372,32 @@ TEST(client_create, llama_cpp_needs_a_readable_template_and_defaults_apply) {
 
     config.timeout_s = 0.0;
     EXPECT_FALSE(eqb::chat_client_create(config).ok());
+}
+
+}  // namespace
+
+namespace {
+
+// tests/golden/responses/*.json: a response body of each engine, with or
+// without a thought in each place servers put one, and what eqbench reads from
+// it: the answer (never the thought), the thought, the status and the
+// reported thought tokens.
+TEST(client_wire_format, every_thought_shape_reads_the_answer_apart_from_the_thought) {
+    const auto files = eqb::test::files_in(eqb::test::source_dir() / "tests" / "golden" / "responses", ".json");
+    ASSERT_GE(files.size(), 14U);
+    for (const auto& file : files) {
+        SCOPED_TRACE(file.filename().string());
+        const auto golden = ojson::parse(eqb::test::read_file(file));
+        const auto engine = eqb::engine_kind_from_string(golden["engine"].get<std::string>());
+        ASSERT_TRUE(engine);
+        const auto answer = eqb::wire_answer_parse(*engine, golden["body"].dump());
+        const auto& expected = golden["expected"];
+        EXPECT_STREQ(eqb::transport_status_name(answer.status), expected["status"].get<std::string>().c_str())
+            << answer.error;
+        EXPECT_EQ(answer.content, expected["content"].get<std::string>());
+        EXPECT_EQ(answer.thought, expected["thought"].get<std::string>());
+        EXPECT_EQ(answer.usage.reasoning_tokens, expected["reasoning_tokens"].get<long>());
+    }
 }
 
 }  // namespace

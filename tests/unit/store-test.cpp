@@ -131,7 +131,7 @@ TEST_F(store_test, open_creates_directory_and_schema) {
     ASSERT_TRUE(db) << db.err().message;
     const fs::path file = nested / "eqbench.db";
     ASSERT_TRUE(fs::exists(file));
-    EXPECT_EQ(query_column(file, "PRAGMA user_version"), std::vector<std::string>{"2"});
+    EXPECT_EQ(query_column(file, "PRAGMA user_version"), std::vector<std::string>{"3"});
     EXPECT_EQ(query_column(file, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
     EXPECT_EQ(query_column(file, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
               (std::vector<std::string>{"exchanges", "items", "runs"}));
@@ -161,7 +161,7 @@ TEST_F(store_test, reopen_keeps_data_and_does_not_migrate_again) {
     auto exchanges = db->exchanges_list(run_id);
     ASSERT_TRUE(exchanges) << exchanges.err().message;
     EXPECT_EQ(exchanges->size(), 1U);
-    EXPECT_EQ(query_column(dir_ / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"2"});
+    EXPECT_EQ(query_column(dir_ / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"3"});
 }
 
 TEST_F(store_test, newer_schema_is_refused) {
@@ -666,7 +666,7 @@ TEST(store_migration_test, a_version_1_store_migrates_and_keeps_every_record) {
     }
     auto db = eqb::store::open(dir.path());
     ASSERT_TRUE(db) << db.err().message;
-    EXPECT_EQ(query_column(dir.path() / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"2"});
+    EXPECT_EQ(query_column(dir.path() / "eqbench.db", "PRAGMA user_version"), std::vector<std::string>{"3"});
     const std::vector<std::pair<std::int64_t, std::string>> steps = {
         {1, "answer"}, {2, "generate"}, {3, "judge"}, {4, "judge"}, {5, "translate"}};
     for (const auto& [run, step] : steps) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "bench/creative-writing/judging.hpp"
+#include "bench/run-metadata.hpp"
 #include "core/python-float.hpp"
 #include "core/python-str.hpp"
 #include "core/text.hpp"
@@ -421,6 +422,8 @@ class creative_writing_benchmark final : public benchmark {
         meta["judge_template"] = templates_.judge_source;
         meta["endpoints"] = r.endpoints;
         meta["judge_endpoints"] = settings_.judge.endpoints;
+        meta["reasoning"] = reasoning_metadata(r.reasoning);
+        meta["judge_reasoning"] = reasoning_metadata(settings_.judge.reasoning);
         return meta;
     }
 

@@ -30,6 +30,7 @@ struct judge_settings {
     std::string model;
     std::string engine_name;             // as the user named it
     std::vector<std::string> endpoints;  // base URLs, for the metadata
+    reasoning_settings reasoning;        // what the judge is asked to think
 };
 
 struct creative_writing_settings {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "bench/eq-bench/rescore.hpp"
+#include "bench/run-metadata.hpp"
 #include "core/prompt.hpp"
 #include "core/python-float.hpp"
 #include "core/python-str.hpp"
@@ -220,6 +221,14 @@ class eq_bench_benchmark final : public benchmark {
                             {"input_tokens", usage.test.input_tokens},
                             {"output_tokens", usage.test.output_tokens}};
         results["cost"] = cost;
+        results["reasoning"] = reasoning_metadata(settings_.run.reasoning);
+        results["reasoning"]["reasoning_tokens"] = usage.test.reasoning_tokens;
+        results["reasoning"]["thought_answers"] = usage.test.thought_answers;
+        results["reasoning"]["truncated_in_reasoning"] = usage.test.truncated_in_reasoning;
+        sampling_changes_ = totals.notes;
+        if (!sampling_changes_.empty()) {
+            results["sampling_changes"] = sampling_changes_;
+        }
         summary.results_json = results.dump();
 
         const reference_run& r = settings_.run;
@@ -325,6 +334,10 @@ class eq_bench_benchmark final : public benchmark {
         meta["parser"] = std::string(parser_kind_name(settings_.parser));
         meta["scorer"] = std::string(v2_scorer_name(settings_.scorer));
         meta["endpoints"] = r.endpoints;
+        meta["reasoning"] = reasoning_metadata(r.reasoning);
+        if (!sampling_changes_.empty()) {
+            meta["sampling_changes"] = sampling_changes_;
+        }
         return meta;
     }
 
@@ -335,6 +348,7 @@ class eq_bench_benchmark final : public benchmark {
     std::string key_;
     std::map<std::string, std::string> prompts_;
     int prompts_sent_whole_ = 0;
+    std::vector<std::string> sampling_changes_;  // what endpoints made the client send otherwise
     recorded_run recorded_;
     rescored_run scores_;
 };

@@ -11,6 +11,7 @@
 
 #include "core/language.hpp"
 #include "core/question.hpp"
+#include "core/reasoning.hpp"
 #include "parse/eq-bench-answer.hpp"
 #include "run/benchmark.hpp"
 #include "scoring/eq-bench.hpp"
@@ -42,6 +43,7 @@ struct reference_run {
     int iterations = 1;
     std::filesystem::path results_dir = ".";
     std::vector<std::string> endpoints;  // base URLs, for the metadata (never keys)
+    reasoning_settings reasoning;        // what the model under test is asked to think
 };
 
 struct eq_bench_settings {
