@@ -15,8 +15,10 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <thread>
 
+#include "data/gzip.hpp"
 #include "store/store.hpp"
 #include "tests/fake-server/fake-server.hpp"
 #include "tests/support/process.hpp"
@@ -248,6 +250,40 @@ TEST_F(cw3_run, eight_models_one_after_another_send_the_references_requests_and_
     for (const auto& [name, want] : c.expected["final_ladder"].items()) {
         EXPECT_EQ(elo[name]["elo"].get<double>(), want["elo"].get<double>()) << name;
     }
+    // Every model's stored comparisons are the reference's, in its order.
+    const auto stored = eqb::gzip_file_read(conformance_dir() / "comparisons.jsonl.gz");
+    ASSERT_TRUE(stored.ok());
+    std::map<std::string, std::vector<ojson>> reference;
+    std::istringstream lines(*stored);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty()) {
+            auto r = ojson::parse(line);
+            reference[r["test_model"].get<std::string>()].push_back(std::move(r));
+        }
+    }
+    std::size_t compared = 0;
+    for (const auto& [name, want] : reference) {
+        SCOPED_TRACE(name);
+        const auto& got = elo[name]["elo_analysis"]["pairwise_comparisons"];
+        ASSERT_EQ(got.size(), want.size());
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            const auto& g = got[i];
+            const auto& w = want[i];
+            EXPECT_EQ(g["item_id"], w["item_id"]) << i;
+            EXPECT_EQ(g["pair"]["neighbor_model"], w["neighbor_model"]) << i;
+            EXPECT_EQ(g["pair"]["test_model_iteration_id"], w["test_iter"]) << i;
+            EXPECT_EQ(g["pair"]["neighbor_model_iteration_id"], w["neighbor_iter"]) << i;
+            EXPECT_EQ(g.value("order", ""), w["order"].is_null() ? "" : w["order"].get<std::string>()) << i;
+            EXPECT_EQ(g["plus_for_test"], w["plus_for_test"]) << i;
+            EXPECT_EQ(g["plus_for_other"], w["plus_for_other"]) << i;
+            EXPECT_EQ(g["outcome_for_test_model"].get<double>(), w["outcome_for_test_model"].get<double>()) << i;
+            EXPECT_EQ(g["fraction_for_test"].get<double>(), w["fraction_for_test"].get<double>()) << i;
+            EXPECT_EQ(g["item_length"], w["item_length"]) << i;
+            EXPECT_EQ(g["creative_writing_rubric_scores"], w["rubric_scores"]) << i;
+            ++compared;
+        }
+    }
+    EXPECT_EQ(compared, 1937U);
 }
 
 // The keys of the exchanges stored in `results` (every attempt committed), counted.
