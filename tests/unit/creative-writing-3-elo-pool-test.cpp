@@ -240,4 +240,11 @@ TEST(cw3_run_key, is_the_run_id_and_the_model_with_runs_of_other_characters_as_o
     EXPECT_EQ(eqb::creative_writing_3_run_key(run), "cw3oracle__a_b_c_d_e");
 }
 
+TEST(cw3_min_p, is_sent_as_the_reference_sends_it) {
+    EXPECT_TRUE(eqb::creative_writing_3_sends_min_p({"http://127.0.0.1:8000/v1"}, "my-model"));
+    EXPECT_TRUE(eqb::creative_writing_3_sends_min_p({"https://openrouter.ai/api/v1"}, "anthropic/claude-3.7-sonnet"));
+    EXPECT_FALSE(eqb::creative_writing_3_sends_min_p({"https://api.openai.com/v1"}, "gpt-4o"));
+    EXPECT_FALSE(eqb::creative_writing_3_sends_min_p({"http://127.0.0.1:8000/v1"}, "o3"));
+}
+
 }  // namespace

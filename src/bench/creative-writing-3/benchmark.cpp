@@ -37,12 +37,17 @@ constexpr int max_elo_rounds = 10000;  // a guard: the schedule ends long before
 constexpr double percent_scale = 5.0;  // 0-20 -> 0-100
 constexpr const char* benchmark_name = "creative-writing-v3";
 
-chat_request request_of(const std::string& message, const cw3_sampling& sampling) {
+constexpr const char* openai_api_base = "https://api.openai.com/v1";
+constexpr const char* min_p_refused_model = "o3";  // the reference never sends it min_p
+
+chat_request request_of(const std::string& message, const cw3_sampling& sampling, bool min_p) {
     chat_request request;
     request.messages.push_back({"user", message});
     request.temperature = sampling.temperature;
     request.max_tokens = sampling.max_tokens;
-    request.min_p = sampling.min_p;
+    if (min_p) {
+        request.min_p = sampling.min_p;
+    }
     return request;
 }
 
@@ -118,6 +123,17 @@ class creative_writing_3_benchmark final : public benchmark {
         for (const auto& p : data_.prompts) {
             by_id_[p.id] = &p;
         }
+        test_min_p_ = creative_writing_3_sends_min_p(settings_.run.endpoints, settings_.run.model);
+        judge_min_p_ = creative_writing_3_sends_min_p(settings_.judge.endpoints, settings_.judge.model);
+    }
+
+    // One request per step; the pairwise rounds depend on the pool and are not counted.
+    request_estimate estimate() const override {
+        request_estimate out = benchmark::estimate();
+        out.note =
+            "one request per piece and per judgement, no retries; the pairwise comparisons (about 250 "
+            "judge requests against a pool of eight models) are not counted";
+        return out;
     }
 
     std::vector<run_binding> runs() const override {
@@ -350,7 +366,8 @@ class creative_writing_3_benchmark final : public benchmark {
         policy.tries = cw3_writer_max_tries;
         policy.temperature = cw3_writer_temperature;
         const answer_loop_result loop = answer_loop(
-            context, role::TEST, policy, [&](const answer_try&) { return request_of(message, cw3_writer_sampling); },
+            context, role::TEST, policy,
+            [&](const answer_try&) { return request_of(message, cw3_writer_sampling, test_min_p_); },
             [](const std::string& received) {
                 answer_verdict verdict;
                 const auto piece = cw3_piece_from_answer(received);
@@ -388,7 +405,7 @@ class creative_writing_3_benchmark final : public benchmark {
             out.record.answer = message.err().message;
             return out;
         }
-        const ask_result asked = context.ask(role::JUDGE, request_of(*message, cw3_rubric_sampling));
+        const ask_result asked = context.ask(role::JUDGE, request_of(*message, cw3_rubric_sampling, judge_min_p_));
         if (asked.status != ask_status::ANSWER) {
             out.ended_by = asked.status;
             out.error = asked.error;
@@ -414,7 +431,7 @@ class creative_writing_3_benchmark final : public benchmark {
             return out;
         }
         const pairwise_job& job = found->second;
-        const ask_result asked = context.ask(role::JUDGE, request_of(job.message, cw3_pairwise_sampling));
+        const ask_result asked = context.ask(role::JUDGE, request_of(job.message, cw3_pairwise_sampling, judge_min_p_));
         if (asked.status != ask_status::ANSWER) {
             out.ended_by = asked.status;
             out.error = asked.error;
@@ -681,6 +698,8 @@ class creative_writing_3_benchmark final : public benchmark {
     std::map<std::string, const cw3_prompt*> by_id_;
     std::string key_;
     std::string judge_key_;
+    bool test_min_p_ = true;
+    bool judge_min_p_ = true;
     int elo_rounds_ = 0;
     std::string pending_pool_;  // the pool's snapshot the "pool" step stores
     cw3_pool pool_;
@@ -695,6 +714,18 @@ class creative_writing_3_benchmark final : public benchmark {
 };
 
 }  // namespace
+
+bool creative_writing_3_sends_min_p(const std::vector<std::string>& endpoints, const std::string& model) {
+    if (model == min_p_refused_model) {
+        return false;
+    }
+    for (const auto& url : endpoints) {
+        if (python_rstrip(url).rfind(openai_api_base, 0) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
 
 std::string creative_writing_3_run_key(const reference_run& run) {
     std::string sanitized;

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bench/creative-writing-3/data.hpp"
 #include "bench/creative-writing/benchmark.hpp"
@@ -26,6 +27,10 @@ struct creative_writing_3_settings {
 
 // The reference's run key: "{run_id}__{model with [^a-zA-Z0-9_-]+ replaced by _}".
 std::string creative_writing_3_run_key(const reference_run& run);
+
+// Whether the reference's API client sends min_p to this role (utils/api.py):
+// not to OpenAI's own API (an endpoint under https://api.openai.com/v1), not to o3.
+bool creative_writing_3_sends_min_p(const std::vector<std::string>& endpoints, const std::string& model);
 
 result<std::unique_ptr<benchmark>> creative_writing_3_create(const creative_writing_3_settings& settings,
                                                              const cw3_data& data);
