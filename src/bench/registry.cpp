@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "bench/creative-writing-3/benchmark.hpp"
 #include "bench/judgemark/benchmark.hpp"
 #include "core/text.hpp"
 #include "data/questions.hpp"
@@ -11,6 +12,7 @@ namespace eqb {
 namespace {
 
 const std::string fetch_hint = " (`eqbench data fetch` downloads the datasets)";
+constexpr const char* cw3_data_folder = "creative-writing-v3";  // under the data directory
 
 // The questions of the pack's language (v1: the English 60).
 result<question_set> questions_for(const benchmark_request& request) {
@@ -84,6 +86,23 @@ result<std::unique_ptr<benchmark>> judgemark_make(const benchmark_request& reque
     return judgemark_create(s, *prompts, *test_set, *templates);
 }
 
+creative_writing_3_settings creative_writing_3_settings_of(const benchmark_request& request) {
+    creative_writing_3_settings s;
+    s.run = request.run;
+    s.judge = request.judge;
+    s.pairwise = request.pairwise;
+    s.data_source = (request.data_dir / cw3_data_folder).string();
+    return s;
+}
+
+result<std::unique_ptr<benchmark>> creative_writing_3_make(const benchmark_request& request) {
+    auto data = cw3_data_load(request.data_dir / cw3_data_folder);
+    if (!data) {
+        return error{data.err().message + fetch_hint};
+    }
+    return creative_writing_3_create(creative_writing_3_settings_of(request), *data);
+}
+
 // The row of a judged benchmark that could not run: the model (or, for
 // Judgemark, the judge) and FAILED.
 result<bool> judged_failure(const benchmark_request& request, const std::string& bench, const std::string& who,
@@ -95,11 +114,15 @@ result<bool> judged_failure(const benchmark_request& request, const std::string&
          std::to_string(r.iterations), r.engine_name, r.ooba_params, r.download_filters, why});
 }
 
-const std::array<benchmark_entry, 3> entries = {{
+const std::array<benchmark_entry, 4> entries = {{
     {"eq-bench", false, true, eq_bench_make, eq_bench_failure},
     {"creative-writing", true, true, creative_writing_make,
      [](const benchmark_request& request, const std::string& why) {
          return judged_failure(request, "creative-writing", request.run.model, why);
+     }},
+    {"creative-writing-v3", true, true, creative_writing_3_make,
+     [](const benchmark_request& request, const std::string& why) {
+         return creative_writing_3_export_failure(creative_writing_3_settings_of(request), why);
      }},
     {"judgemark", true, false, judgemark_make,
      [](const benchmark_request& request, const std::string& why) {

@@ -118,8 +118,10 @@ TEST(config_plan, flags_are_validated_before_anything_runs) {
     std::vector<eqb::config_problem> problems;
     eqb::plan_build(cfg, options, problems);
     const std::string message = eqb::config_problems_message("config.cfg", problems);
-    EXPECT_NE(message.find("--benchmarks: expected eq-bench, creative-writing or judgemark, got 'typo-bench'"),
-              std::string::npos)
+    EXPECT_NE(
+        message.find(
+            "--benchmarks: expected eq-bench, creative-writing, creative-writing-v3 or judgemark, got 'typo-bench'"),
+        std::string::npos)
         << message;
     EXPECT_NE(message.find("-l: expected en, de, ja or jahalf, got 'pl'"), std::string::npos) << message;
     EXPECT_NE(message.find("-v1: EQ-Bench v1 exists only in English"), std::string::npos) << message;

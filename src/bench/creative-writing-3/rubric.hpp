@@ -11,6 +11,7 @@
 #include "bench/creative-writing-3/writing.hpp"
 #include "core/answer.hpp"
 #include "core/result.hpp"
+#include "scoring/cw3-bootstrap.hpp"
 
 namespace eqb {
 
@@ -18,9 +19,9 @@ constexpr double cw3_rubric_temperature = 0.0;
 constexpr int cw3_rubric_max_tokens = 1000;
 constexpr cw3_sampling cw3_rubric_sampling{cw3_rubric_temperature, cw3_rubric_max_tokens, cw3_min_p};
 
-// Scores above this are dropped by the parser; a negative criterion counts as
+// Scores above cw3_score_max (scoring/cw3-bootstrap.hpp, one definition for
+// both) are dropped by the parser; a negative criterion counts as
 // cw3_score_max - score.
-constexpr double cw3_score_max = 20.0;
 
 // The rubric judge's message: the judging prompt filled by Python's str.format
 // in one pass with the base writing prompt (its <SEED> left in), the piece, the
