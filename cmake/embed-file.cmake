@@ -1,6 +1,10 @@
-# cmake -DINPUT=<file> -DOUTPUT=<file.cpp> -DNAMESPACE=<ns> -DSYMBOL=<name> -P embed-file.cmake
+# cmake -DINPUT=<file> -DOUTPUT=<file.cpp> -DSYMBOL=<name> [-DNAMESPACE=<ns>] -P embed-file.cmake
 # Writes one data file into a C++ source as a byte array (any bytes survive):
-# `extern const unsigned char SYMBOL[]; extern const std::size_t SYMBOL_size;`.
+# `NAMESPACE::SYMBOL[]` and `NAMESPACE::SYMBOL_size` (default eqb::detail), so
+# that data the binary needs (the report's page, the thought formats) is part of it.
+if(NOT NAMESPACE)
+  set(NAMESPACE "eqb::detail")
+endif()
 file(READ "${INPUT}" hex HEX)
 string(LENGTH "${hex}" hex_length)
 math(EXPR size "${hex_length} / 2")

@@ -1,5 +1,6 @@
 #include "report/report-benchmarks.hpp"
 
+#include <fmt/core.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "bench/judgemark/reference-table.hpp"
+#include "client/thought-split.hpp"
 #include "core/python-str.hpp"
 #include "core/unicode.hpp"
 #include "data/questions.hpp"
@@ -42,7 +44,20 @@ std::string reasoning_summary(const ojson& meta) {
         if (v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())) {
             continue;
         }
-        out += (out.empty() ? "" : ", ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+        std::string shown = v.is_string() ? v.get<std::string>() : v.dump();
+        if (v.is_object() && v.contains("mode")) {  // {"mode", "budget", "effort"} as the benchmarks record it
+            shown = json_string(v, "mode");
+            if (v.value("budget", 0) > 0) {
+                shown += fmt::format(" budget {}", v.value("budget", 0));
+            }
+            if (!json_string(v, "effort").empty()) {
+                shown += " effort " + json_string(v, "effort");
+            }
+            if (shown == "auto") {
+                continue;  // the reference's request: nothing to show
+            }
+        }
+        out += (out.empty() ? "" : ", ") + k + "=" + shown;
     }
     return out;
 }
@@ -350,15 +365,7 @@ std::string request_prompt(const std::string& request_json) {
 }
 
 bool cut_off_in_thought(std::string_view text, std::string_view thought) {
-    static constexpr std::string_view open_tags[] = {"<think>", "<thinking>", "<reasoning>"};
-    static constexpr std::string_view close_tags[] = {"</think>", "</thinking>", "</reasoning>"};
-    for (std::size_t i = 0; i < std::size(open_tags); ++i) {
-        const auto open = text.rfind(open_tags[i]);
-        if (open != std::string_view::npos && text.find(close_tags[i], open) == std::string_view::npos) {
-            return true;
-        }
-    }
-    return !thought.empty() && python_strip(text).empty();
+    return thought_split(text).unterminated || (!thought.empty() && python_strip(text).empty());
 }
 
 void summary_common(report_run_view& view, const report_store& store, report_context& ctx) {

@@ -20,6 +20,7 @@
 #include "bench/judgemark/benchmark.hpp"
 #include "bench/judgemark/reference-table.hpp"
 #include "core/python-float.hpp"
+#include "core/python-str.hpp"
 #include "parse/judge-answer.hpp"
 #include "scoring/creative-writing.hpp"
 #include "scoring/judgemark.hpp"
@@ -395,6 +396,45 @@ TEST(judgemark_run, the_judge_scores_every_stored_answer_and_a_rerun_asks_nothin
     ASSERT_EQ(again.exit_code, 0) << again.err;
     EXPECT_EQ(server.request_count(), 360u);
     EXPECT_EQ(line_number(again.out, "Judgemark Score"), eqb::python_round(expected->judgemark, 2));
+}
+
+}  // namespace
+
+namespace {
+
+// A thinking writer and a thinking judge: the judge sees only the piece (never
+// the writer's thought), the judge's own thought (decoy scores, every digit
+// changed) is not read as its scores, and the score is the reference
+// arithmetic on the judge's answers.
+TEST(creative_writing_run, a_thinking_writer_and_judge_are_scored_on_their_answers) {
+    EQB_SKIP_UNLESS_DATA("creative_writing_prompts_v2.2.json");
+    eqb::test::temp_dir dir;
+    fake_server_config config;
+    config.thought = eqb::test::fake_thought::INLINE;
+    config.thought_tokens = 200;
+    auto server = start(config);
+    const auto out = eqb::test::eqbench_run(
+        cw_args(*server, dir.path() / "results", {"--reasoning-budget", "1024", "--judge-reasoning-budget", "1024"}),
+        dir.path(), {{"OPENAI_API_KEY", ""}});
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_EQ(line_number(out.out, "Creative Writing Score"), 73.33) << out.out;
+    EXPECT_NE(out.out.find("Truncated in reasoning: 0"), std::string::npos) << out.out;
+    for (const auto& r : server->requests()) {
+        if (is_judge(r)) {
+            EXPECT_EQ(r.prompt.find("Let me think about this"), std::string::npos);
+            EXPECT_EQ(r.prompt.find("<think>"), std::string::npos);
+            EXPECT_EQ(r.max_tokens, 3000 + 1024);
+        }
+    }
+    const auto raw = nlohmann::json::parse(eqb::test::read_file(dir.path() / "results" / "raw_results.json"));
+    const auto& it = raw.begin().value()["iterations"]["1"];
+    for (const auto& [id, piece] : it["test_model_response"].items()) {
+        EXPECT_EQ(piece.get<std::string>().rfind("Chapter one. ", 0), 0U) << id;
+    }
+    for (const auto& [id, answers] : it["judge_model_response"].items()) {
+        // As the reference keeps a judge's answer: stripped.
+        EXPECT_EQ(answers[0].get<std::string>(), eqb::python_strip(judge_answer)) << id;
+    }
 }
 
 }  // namespace

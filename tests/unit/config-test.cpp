@@ -149,7 +149,8 @@ TEST(config_example, the_sample_config_parses_with_and_without_its_comments) {
         const bool sample = line.rfind("# [", 0) == 0 || line.rfind("# api_key =", 0) == 0 ||
                             line.rfind("# command =", 0) == 0 || line.rfind("# gpus =", 0) == 0 ||
                             line.rfind("# startup_timeout =", 0) == 0 || line.rfind("# max_restarts =", 0) == 0 ||
-                            line.rfind("# judge_model_url =", 0) == 0 ||
+                            line.rfind("# judge_model_url =", 0) == 0 || line.rfind("# mode =", 0) == 0 ||
+                            line.rfind("# budget =", 0) == 0 ||
                             (line.rfind("# ", 0) == 0 && line.find(", ") != std::string::npos &&
                              line.find(", 1, ") != std::string::npos) ||
                             line.find(", 3, openai") != std::string::npos;
@@ -162,6 +163,8 @@ TEST(config_example, the_sample_config_parses_with_and_without_its_comments) {
     EXPECT_EQ(everything.value().runs.size(), 3u);
     EXPECT_EQ(everything.value().server_command, "llama-server -m {model} --port {port} -ngl 99");
     EXPECT_EQ(everything.value().judge_model_url, "http://127.0.0.1:8000/v1");
+    EXPECT_EQ(everything.value().reasoning.mode, "on");
+    EXPECT_EQ(everything.value().reasoning.budget, 1024);
 }
 
 }  // namespace

@@ -244,7 +244,9 @@ class creative_writing_benchmark final : public benchmark {
                                  {"inference_engine", r.engine_name},
                                  {"ooba_params", r.ooba_params},
                                  {"download_filters", r.download_filters},
-                                 {"judge_model", settings_.judge.model}};
+                                 {"judge_model", settings_.judge.model},
+                                 {"reasoning", reasoning_metadata(r.reasoning)},
+                                 {"judge_reasoning", reasoning_metadata(settings_.judge.reasoning)}};
         entry["iterations"] = ojson::object();
         for (int iteration = 1; iteration <= r.iterations; ++iteration) {
             ojson it;
