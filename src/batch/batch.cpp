@@ -660,6 +660,9 @@ benchmark_request batch_benchmark_request(const run_plan& plan, const run_plan_e
     r.v1 = plan.options.v1;
     r.parser = settings.parser;
     r.scorer = settings.scorer;
+    r.scale = settings.scale;
+    r.compat = settings.compat;
+    r.creative_prompts = settings.creative_prompts;
     r.transport_attempts = settings.retries + 1;
     r.data_dir = plan.options.data_dir;
     r.judge_prompt_file = plan.options.judge_prompt;

@@ -38,6 +38,8 @@ result<std::unique_ptr<benchmark>> eq_bench_make(const benchmark_request& reques
     s.v1 = request.v1;
     s.parser = request.parser;
     s.scorer = request.scorer;
+    s.scale = request.scale;
+    s.compat = request.compat;
     s.transport_attempts = request.transport_attempts;
     s.price_input_per_million = request.price_input_per_million;
     s.price_output_per_million = request.price_output_per_million;
@@ -48,6 +50,8 @@ result<bool> eq_bench_failure(const benchmark_request& request, const std::strin
     eq_bench_settings s;
     s.run = request.run;
     s.v1 = request.v1;
+    s.scale = request.scale;
+    s.compat = request.compat;
     return eq_bench_export_failure(s, request.pack.code, why);
 }
 

@@ -47,6 +47,16 @@ struct prompt_variant {
     std::vector<prompt_rule> rules;
 };
 
+// The anchored rating scale (`--scale anchored`): one line per level, added
+// after the prompt's 0-10 instruction. Empty `lines`: the pack has none.
+struct scale_anchors {
+    // Where the 0-10 instruction is (alternatives, as a rule's markers); the
+    // anchors go after the end of the line holding the first match.
+    std::vector<prompt_marker> instruction;
+    std::string intro;               // a line before the levels; may be empty
+    std::vector<std::string> lines;  // "0 = not at all", ..., "10 = overwhelming"
+};
+
 // Everything language-specific about EQ-Bench prompts and answers. Loaded from
 // JSON (src/lang/packs/*.json, or a user's file); no code path per language.
 struct language_pack {
@@ -79,6 +89,9 @@ struct language_pack {
     // regexes whose group 1 is the character. Optional: empty skips those checks.
     std::vector<std::string> dialogue_end_markers;
     std::vector<std::string> name_line_patterns;
+
+    // `--scale anchored`: the criteria of each score, in this language.
+    scale_anchors anchors;
 };
 
 }  // namespace eqb

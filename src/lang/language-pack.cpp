@@ -33,11 +33,11 @@ class pack_reader {
         }
         language_pack pack;
         const bool ok =
-            known_fields(
-                doc, "",
-                {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
-                 "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings", "revised_headings",
-                 "prompt_variants", "dialogue_end_markers", "name_line_patterns", "lenient_pair_pattern"}) &&
+            known_fields(doc, "",
+                         {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
+                          "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings",
+                          "revised_headings", "prompt_variants", "dialogue_end_markers", "name_line_patterns",
+                          "lenient_pair_pattern", "scale_anchors"}) &&
             string_field(doc, "", "code", pack.code, true) && string_field(doc, "", "name", pack.name, true) &&
             string_field(doc, "", "question_file", pack.question_file, true) &&
             string_field(doc, "", "version_suffix", pack.version_suffix, false) &&
@@ -53,7 +53,7 @@ class pack_reader {
             pair_pattern_check(pack.reference_pair_pattern, "reference_pair_pattern") &&
             (pack.lenient_pair_pattern.empty() ||
              pair_pattern_check(pack.lenient_pair_pattern, "lenient_pair_pattern")) &&
-            name_patterns_check(pack.name_line_patterns) && variants_read(doc, pack);
+            name_patterns_check(pack.name_line_patterns) && variants_read(doc, pack) && anchors_read(doc, pack);
         if (!ok) {
             return *error_;
         }
@@ -255,6 +255,37 @@ class pack_reader {
                 variant.rules.push_back(std::move(rule));
             }
             pack.prompt_variants.push_back(std::move(variant));
+        }
+        return true;
+    }
+
+    // Optional: {"text"/"pattern": the 0-10 instruction, "intro", "lines": [...]}.
+    bool anchors_read(const json& doc, language_pack& pack) {
+        const auto it = doc.find("scale_anchors");
+        if (it == doc.end()) {
+            return true;
+        }
+        const std::string path = "scale_anchors";
+        if (!it->is_object()) {
+            return fail(path, "expected an object, got " + type_name(*it));
+        }
+        scale_anchors& anchors = pack.anchors;
+        if (!known_fields(*it, path, {"text", "pattern", "intro", "lines"}) ||
+            !markers_read(*it, path, "text", "pattern", anchors.instruction) ||
+            !string_list_field(*it, path, "lines", anchors.lines, true) ||
+            (it->contains("intro") && !string_field(*it, path, "intro", anchors.intro, false))) {
+            return false;
+        }
+        if (anchors.instruction.empty()) {
+            return fail(path, "needs a text or pattern locating the 0-10 instruction");
+        }
+        if (anchors.lines.empty()) {
+            return fail(join(path, "lines"), "expected at least one level");
+        }
+        prompt_rule probe;  // the markers are checked as a delete rule's are
+        probe.markers = anchors.instruction;
+        if (auto err = prompt_rule_check(probe)) {
+            return fail(path, err->message);
         }
         return true;
     }

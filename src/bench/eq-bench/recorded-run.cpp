@@ -46,8 +46,10 @@ void apply_run_key(recorded_run& run) {
         }
         start = at + 2;
     }
-    if (parts.size() >= 3 && (parts[1] == "v1" || parts[1] == "v2")) {
-        run.version = parts[1] == "v1" ? eq_bench_version::V1 : eq_bench_version::V2;
+    // "v2_anchored": the anchored scale, parsed and scored as its base version.
+    const std::string base = parts.size() >= 2 ? parts[1].substr(0, parts[1].find("_anchored")) : "";
+    if (parts.size() >= 3 && (base == "v1" || base == "v2")) {
+        run.version = base == "v1" ? eq_bench_version::V1 : eq_bench_version::V2;
         if (!parts[2].empty()) {
             run.language = parts[2];
         }
