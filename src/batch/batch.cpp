@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "batch/results-upload.hpp"
 #include "bench/registry.hpp"
 #include "core/secret.hpp"
 #include "core/text.hpp"
@@ -244,6 +245,7 @@ class batch_runner {
         for (const auto& text : last.usage) {
             listener_.line(text);
         }
+        const std::size_t rows_before = results_csv_records(plan_.options.results_dir).size();
         result<bool> exported = true;
         if (last.summary) {
             last.summary->status = "failed";
@@ -255,8 +257,24 @@ class batch_runner {
         if (!exported) {
             listener_.problem("eqbench: error: " + exported.err().message);
             export_errors_ = true;
+        } else {
+            results_upload(p, true, rows_before);
         }
         return attempt_end::FAILED;
+    }
+
+    // The reference's append_row of the run's CSV row; a problem is one line, never a failure.
+    void results_upload(const planned_run& p, bool failed, std::size_t rows_before) {
+        if (config_.google_spreadsheet_url.empty() || !results_upload_applies(p.kind->name, failed)) {
+            return;
+        }
+        const auto note =
+            results_upload_last_row(config_.google_spreadsheet_url, plan_.options.results_dir, rows_before);
+        if (note.ok) {
+            listener_.line(note.text);
+        } else {
+            listener_.problem("eqbench: " + note.text);
+        }
     }
 
     // What to do about a key: where it came from, or that none was given.
@@ -573,12 +591,17 @@ class batch_runner {
                 return attempt_end::FAILED;
             }
             run_summary closing = summary;
-            if (auto exported = engine_write_exports(*p.bench, db_, closing); !exported) {
+            const std::size_t rows_before = results_csv_records(plan_.options.results_dir).size();
+            const auto exported = engine_write_exports(*p.bench, db_, closing);
+            if (!exported) {
                 listener_.problem("eqbench: error: " + exported.err().message);
                 export_errors_ = true;
             }
             for (const auto& text : closing.report) {
                 listener_.line(text);
+            }
+            if (exported) {
+                results_upload(p, false, rows_before);
             }
             for (const auto& text : usage_lines(p, outcome->totals, counters)) {
                 listener_.line(text);
