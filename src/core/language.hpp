@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace eqb {
@@ -57,6 +58,19 @@ struct scale_anchors {
     std::vector<std::string> lines;  // "0 = not at all", ..., "10 = overwhelming"
 };
 
+// Creative Writing in this language: the pack's part for `--language CODE
+// --benchmarks creative-writing`. An empty test_template: the pack has none.
+struct creative_writing_language {
+    std::string
+        test_template;        // the test model's prompt, {writing_prompt} in it, asking for the piece in this language
+    std::string judge_note;   // to the judge, before the criteria: the language, how to read it, keep the format
+    std::string script_name;  // "kana and kanji", for messages
+    std::vector<std::pair<char32_t, char32_t>> script_ranges;  // code point ranges [first, last] of the script
+    double script_share_min = 0.5;                             // the least share of the answer's letters in the script
+    std::size_t min_chars = 300;                               // code points; a shorter piece is asked again
+    std::string language_reminder;  // appended to the request after an answer in another script
+};
+
 // Everything language-specific about EQ-Bench prompts and answers. Loaded from
 // JSON (src/lang/packs/*.json, or a user's file); no code path per language.
 struct language_pack {
@@ -92,6 +106,8 @@ struct language_pack {
 
     // `--scale anchored`: the criteria of each score, in this language.
     scale_anchors anchors;
+    // Creative Writing written and judged in this language.
+    creative_writing_language creative;
 };
 
 }  // namespace eqb
