@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -148,6 +149,16 @@ TEST_P(anchored_run, prompts_carry_the_anchors_the_label_is_distinct_and_the_sco
     const std::string key = anchored.raw.begin().key();
     EXPECT_EQ(key.rfind("1--v2_anchored--" + language + "--anchored--", 0), 0u) << key;
     EXPECT_EQ(anchored.raw.begin().value()["run_metadata"].value("scale", ""), "anchored");
+
+    // `eqbench score` of the export keeps the label and the score.
+    eqb::test::temp_dir dir;
+    const auto raw_file = dir.path() / "raw_results.json";
+    std::ofstream(raw_file) << anchored.raw.dump();
+    const auto scored =
+        eqb::test::eqbench_run({"score", raw_file.string(), "--data-dir", eqb::test::data_dir().string()}, dir.path());
+    ASSERT_EQ(scored.exit_code, 0) << scored.out << scored.err;
+    EXPECT_NE(scored.out.find("Score (v2_anchored" + suffix + "): " + plain_score + "\n"), std::string::npos)
+        << scored.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(languages, anchored_run, ::testing::Values("en", "de", "ja", "jahalf"));
