@@ -1,6 +1,7 @@
 #include "batch/batch.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <map>
@@ -60,6 +61,9 @@ class batch_runner {
                     return made.err();
                 }
                 p.bench = std::move(*made);
+                if (auto clash = stored_compat_clash(*p.bench); clash) {
+                    return error{*clash};
+                }
                 benches.push_back(std::move(p));
             }
             runs.push_back(std::move(benches));
@@ -119,6 +123,36 @@ class batch_runner {
 
   private:
     using hf_cache_state = std::map<std::string, bool>;  // model -> its cache folder existed before the batch
+
+    // A run key stored with another --compat (the fork's keys are the reference's):
+    // resuming would mix answers to other prompts. -w starts it over instead.
+    std::optional<std::string> stored_compat_clash(const benchmark& bench) const {
+        if (plan_.options.overwrite) {
+            return std::nullopt;
+        }
+        const auto compat_of = [](const std::string& metadata) {
+            const auto doc = nlohmann::json::parse(metadata, nullptr, false);
+            return doc.is_object() && doc.contains("compat") && doc["compat"].is_string()
+                       ? doc["compat"].get<std::string>()
+                       : std::string();
+        };
+        for (const auto& binding : bench.runs()) {
+            const auto stored = db_.run_find(binding.key);
+            if (!stored || !*stored) {
+                continue;
+            }
+            const std::string was = compat_of((*stored)->metadata_json);
+            const std::string now = compat_of(binding.metadata_json);
+            if (was != now) {
+                return fmt::format(
+                    "run {} is stored {}, and this run is {}: give it another run id, or -w to "
+                    "start it over",
+                    binding.key, was.empty() ? "without --compat" : "with --compat " + was,
+                    now.empty() ? "without --compat" : "with --compat " + now);
+            }
+        }
+        return std::nullopt;
+    }
 
     benchmark_request request_for(const run_plan_entry& e) const {
         return batch_benchmark_request(plan_, e, pack_, settings_);

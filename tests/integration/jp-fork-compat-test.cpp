@@ -181,6 +181,38 @@ TEST_P(jp_fork_prompts, are_sent_unchanged_with_60_tokens) {
 
 INSTANTIATE_TEST_SUITE_P(languages, jp_fork_prompts, ::testing::Values("ja", "jahalf"));
 
+TEST(jp_fork, a_run_stored_without_compat_is_not_resumed_with_it) {
+    EQB_SKIP_UNLESS_DATA(questions_file("jahalf"));
+    // Answers that never parse: the first run fails, but its key is stored without --compat.
+    eqb::test::fake_server_config config;
+    config.responder = [](const eqb::test::fake_request&) { return std::string("Remorseful: 3"); };
+    eqb::test::fake_server server(std::move(config));
+    ASSERT_TRUE(server.start());
+    eqb::test::temp_dir dir;
+    const auto results = dir.path() / "results";
+    const std::vector<std::string> base{"run",
+                                        "--model",
+                                        "m",
+                                        "--base-url",
+                                        server.base_url() + "/v1",
+                                        "-l",
+                                        "jahalf",
+                                        "--results-dir",
+                                        results.string(),
+                                        "--data-dir",
+                                        eqb::test::data_dir().string()};
+    const auto plain = eqb::test::eqbench_run(base, dir.path(), {{"OPENAI_API_KEY", ""}});
+    ASSERT_NE(server.request_count(), 0u) << plain.out << plain.err;
+    const std::size_t before = server.request_count();
+    auto with_compat = base;
+    with_compat.insert(with_compat.end(), {"--compat", "jp-fork"});
+    const auto refused = eqb::test::eqbench_run(with_compat, dir.path(), {{"OPENAI_API_KEY", ""}});
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE(refused.err.find("is stored without --compat, and this run is with --compat jp-fork"), std::string::npos)
+        << refused.err;
+    EXPECT_EQ(server.request_count(), before);
+}
+
 TEST(jp_fork, extended_parser_and_anchored_scale_are_refused) {
     EQB_SKIP_UNLESS_DATA(questions_file("ja"));
     eqb::test::temp_dir dir;
