@@ -1,6 +1,7 @@
 #include "batch/batch.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <map>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "batch/results-upload.hpp"
 #include "bench/registry.hpp"
 #include "core/secret.hpp"
 #include "core/text.hpp"
@@ -62,6 +64,9 @@ class batch_runner {
                     return made.err();
                 }
                 p.bench = std::move(*made);
+                if (auto clash = stored_compat_clash(*p.bench); clash) {
+                    return error{*clash};
+                }
                 benches.push_back(std::move(p));
             }
             runs.push_back(std::move(benches));
@@ -121,6 +126,36 @@ class batch_runner {
 
   private:
     using hf_cache_state = std::map<std::string, bool>;  // model -> its cache folder existed before the batch
+
+    // A run key stored with another --compat (the fork's keys are the reference's):
+    // resuming would mix answers to other prompts. -w starts it over instead.
+    std::optional<std::string> stored_compat_clash(const benchmark& bench) const {
+        if (plan_.options.overwrite) {
+            return std::nullopt;
+        }
+        const auto compat_of = [](const std::string& metadata) {
+            const auto doc = nlohmann::json::parse(metadata, nullptr, false);
+            return doc.is_object() && doc.contains("compat") && doc["compat"].is_string()
+                       ? doc["compat"].get<std::string>()
+                       : std::string();
+        };
+        for (const auto& binding : bench.runs()) {
+            const auto stored = db_.run_find(binding.key);
+            if (!stored || !*stored) {
+                continue;
+            }
+            const std::string was = compat_of((*stored)->metadata_json);
+            const std::string now = compat_of(binding.metadata_json);
+            if (was != now) {
+                return fmt::format(
+                    "run {} is stored {}, and this run is {}: give it another run id, or -w to "
+                    "start it over",
+                    binding.key, was.empty() ? "without --compat" : "with --compat " + was,
+                    now.empty() ? "without --compat" : "with --compat " + now);
+            }
+        }
+        return std::nullopt;
+    }
 
     benchmark_request request_for(const run_plan_entry& e) const {
         return batch_benchmark_request(plan_, e, pack_, settings_);
@@ -249,6 +284,7 @@ class batch_runner {
         for (const auto& text : last.usage) {
             listener_.line(text);
         }
+        const std::size_t rows_before = results_csv_records(plan_.options.results_dir).size();
         result<bool> exported = true;
         if (last.summary) {
             last.summary->status = "failed";
@@ -260,8 +296,24 @@ class batch_runner {
         if (!exported) {
             listener_.problem("eqbench: error: " + exported.err().message);
             export_errors_ = true;
+        } else {
+            results_upload(p, true, rows_before);
         }
         return attempt_end::FAILED;
+    }
+
+    // The reference's append_row of the run's CSV row; a problem is one line, never a failure.
+    void results_upload(const planned_run& p, bool failed, std::size_t rows_before) {
+        if (config_.google_spreadsheet_url.empty() || !results_upload_applies(p.kind->name, failed)) {
+            return;
+        }
+        const auto note =
+            results_upload_last_row(config_.google_spreadsheet_url, plan_.options.results_dir, rows_before);
+        if (note.ok) {
+            listener_.line(note.text);
+        } else {
+            listener_.problem("eqbench: " + note.text);
+        }
     }
 
     // What to do about a key: where it came from, or that none was given.
@@ -619,12 +671,17 @@ class batch_runner {
                 return attempt_end::FAILED;
             }
             run_summary closing = summary;
-            if (auto exported = engine_write_exports(*p.bench, db_, closing); !exported) {
+            const std::size_t rows_before = results_csv_records(plan_.options.results_dir).size();
+            const auto exported = engine_write_exports(*p.bench, db_, closing);
+            if (!exported) {
                 listener_.problem("eqbench: error: " + exported.err().message);
                 export_errors_ = true;
             }
             for (const auto& text : closing.report) {
                 listener_.line(text);
+            }
+            if (exported) {
+                results_upload(p, false, rows_before);
             }
             for (const auto& text : usage_lines(p, outcome->totals, counters)) {
                 listener_.line(text);
@@ -708,6 +765,9 @@ benchmark_request batch_benchmark_request(const run_plan& plan, const run_plan_e
     r.v1 = plan.options.v1;
     r.parser = settings.parser;
     r.scorer = settings.scorer;
+    r.scale = settings.scale;
+    r.compat = settings.compat;
+    r.creative_prompts = settings.creative_prompts;
     r.transport_attempts = settings.retries + 1;
     r.data_dir = plan.options.data_dir;
     r.judge_prompt_file = plan.options.judge_prompt;

@@ -45,6 +45,9 @@ struct batch_settings {
     bool verbose = false;
     parser_kind parser = parser_kind::REFERENCE;
     v2_scorer scorer = v2_scorer::V2_4;
+    eq_bench_scale scale = eq_bench_scale::REFERENCE;
+    eq_bench_compat compat = eq_bench_compat::NONE;
+    std::filesystem::path creative_prompts;  // --creative-prompts; empty: by language in the data directory
     price_table prices;
     double price_input = -1.0;  // USD per million input tokens; < 0: from `prices`
     double price_output = -1.0;

@@ -36,6 +36,8 @@ plan_options plan_options_from(const batch_request& r, const std::filesystem::pa
     p.language_pack_file = r.language_pack_file;
     p.v1 = r.v1;
     p.revise = r.revise;
+    p.anchored_scale = r.scale == "anchored";
+    p.compat = r.compat;
     p.overwrite = r.overwrite;
     p.delete_downloads = r.delete_downloads;
     p.fast_download = r.fast_download;
@@ -130,6 +132,23 @@ result<batch_settings> settings_from(const batch_request& r) {
     settings.verbose = r.verbose;
     settings.parser = parser_kind_from_string(r.parser).value_or(parser_kind::REFERENCE);
     settings.scorer = r.legacy_scorer ? v2_scorer::LEGACY : v2_scorer::V2_4;
+    const auto scale = eq_bench_scale_from_string(r.scale);
+    if (!scale) {
+        return error{"--scale " + r.scale + ": expected reference or anchored"};
+    }
+    settings.scale = *scale;
+    const auto compat = eq_bench_compat_from_string(r.compat);
+    if (!compat) {
+        return error{"--compat " + r.compat + ": expected jp-fork"};
+    }
+    settings.compat = *compat;
+    if (settings.compat == eq_bench_compat::JP_FORK && settings.parser != parser_kind::REFERENCE) {
+        return error{"--compat jp-fork reads answers as the fork does: it cannot be combined with --parser extended"};
+    }
+    if (settings.compat == eq_bench_compat::JP_FORK && settings.scale == eq_bench_scale::ANCHORED) {
+        return error{"--compat jp-fork sends the fork's prompts: it cannot be combined with --scale anchored"};
+    }
+    settings.creative_prompts = r.creative_prompts;
     std::string file = r.prices_file;
     if (file.empty()) {
         if (const char* env = std::getenv("EQBENCH_PRICES"); env != nullptr) {
@@ -188,6 +207,35 @@ void reasoning_apply(batch_plan& out, const batch_request& r) {
 }
 
 }  // namespace
+
+std::string batch_plan_problems_text(const batch_plan& plan) {
+    std::string out;
+    for (const auto& p : batch_plan_problems(plan)) {
+        out += (out.empty() ? "" : "\n") + p;
+    }
+    return out;
+}
+
+std::vector<batch_choice_option> batch_choice_options(batch_request& request) {
+    return {
+        {"--parser", "reference (default) or extended", &request.parser, {"reference", "extended"}},
+        {"--scale",
+         "reference (default) or anchored: the language pack's criteria per score after the 0-10 instruction, "
+         "scored as its own version (eq-bench_v2_anchored)",
+         &request.scale,
+         {"reference", "anchored"}},
+        {"--compat",
+         "jp-fork: reproduce kuroganegames/EQ-Bench-jp's numbers, bugs included (ja and jahalf prompts sent "
+         "unchanged, the fork's parsers and labels)",
+         &request.compat,
+         {"jp-fork"}},
+        {"--creative-prompts",
+         "creative-writing: the writing prompts file (default: creative_writing_prompts_v2.2[_LANG].json in the data "
+         "directory, made by `eqbench translate`)",
+         &request.creative_prompts,
+         {}},
+    };
+}
 
 result<batch_plan> batch_plan_load(const batch_request& request, const std::filesystem::path& data_dir) {
     batch_plan out;

@@ -49,6 +49,9 @@ struct batch_request {
     bool v1 = false;
     std::string parser = "reference";
     bool legacy_scorer = false;
+    std::string scale = "reference";  // --scale: reference or anchored
+    std::string compat;               // --compat: "" or jp-fork
+    std::string creative_prompts;     // --creative-prompts FILE: translated writing prompts
     int concurrency = 8;
     std::string results_dir = ".";
     bool overwrite = false;
@@ -59,6 +62,18 @@ struct batch_request {
     double price_input = -1.0;  // < 0: from the price table
     double price_output = -1.0;
 };
+
+// A string option of `eqbench run` that picks a benchmark variant, described
+// here so the CLI registers them all alike. `target` points into the request.
+struct batch_choice_option {
+    std::string name;  // "--scale"
+    std::string help;
+    std::string* target = nullptr;
+    std::vector<std::string> choices;  // empty: any value (a file)
+};
+
+// The variant options (--parser, --scale, --compat, --creative-prompts), bound to `request`.
+std::vector<batch_choice_option> batch_choice_options(batch_request& request);
 
 struct batch_plan {
     run_plan plan;
@@ -75,6 +90,9 @@ void batch_plan_check(batch_plan& plan, const batch_request& request);
 
 // Every problem that stops the batch, one line each ("" runs are fine).
 std::vector<std::string> batch_plan_problems(const batch_plan& plan);
+
+// The same, one problem a line; "" when there is none.
+std::string batch_plan_problems_text(const batch_plan& plan);
 
 // The dry run: the plan as JSON, with the estimate of requests, tokens and cost.
 std::string batch_dry_run_json(const batch_plan& plan, const batch_request& request);

@@ -40,6 +40,8 @@ result<std::unique_ptr<benchmark>> eq_bench_make(const benchmark_request& reques
     s.v1 = request.v1;
     s.parser = request.parser;
     s.scorer = request.scorer;
+    s.scale = request.scale;
+    s.compat = request.compat;
     s.transport_attempts = request.transport_attempts;
     s.price_input_per_million = request.price_input_per_million;
     s.price_output_per_million = request.price_output_per_million;
@@ -50,6 +52,8 @@ result<bool> eq_bench_failure(const benchmark_request& request, const std::strin
     eq_bench_settings s;
     s.run = request.run;
     s.v1 = request.v1;
+    s.scale = request.scale;
+    s.compat = request.compat;
     return eq_bench_export_failure(s, request.pack.code, why);
 }
 
@@ -58,11 +62,28 @@ result<std::unique_ptr<benchmark>> creative_writing_make(const benchmark_request
     if (!templates) {
         return templates.err();
     }
-    auto prompts = writing_prompts_load(request.data_dir / "creative_writing_prompts_v2.2.json");
-    if (!prompts) {
-        return error{prompts.err().message + fetch_hint};
+    // In a pack's language: --creative-prompts, else the translated file by its language.
+    const bool in_language = !request.pack.creative.test_template.empty();
+    std::filesystem::path file = request.creative_prompts;
+    if (file.empty()) {
+        file = request.data_dir / (in_language ? "creative_writing_prompts_v2.2_" + request.pack.code + ".json"
+                                               : std::string("creative_writing_prompts_v2.2.json"));
     }
-    return creative_writing_create({request.run, request.judge}, *prompts, *templates);
+    auto prompts = writing_prompts_load(file);
+    if (!prompts) {
+        const std::string hint =
+            in_language && request.creative_prompts.empty()
+                ? " (make it with `eqbench translate --source creative_writing_prompts_v2.2.json --to " +
+                      request.pack.name + " --out " + file.string() + "`, or give --creative-prompts FILE)"
+                : fetch_hint;
+        return error{prompts.err().message + hint};
+    }
+    creative_writing_settings s{request.run, request.judge, "", {}};
+    if (in_language) {
+        s.language_code = request.pack.code;
+        s.language = request.pack.creative;
+    }
+    return creative_writing_create(s, *prompts, *templates);
 }
 
 result<std::unique_ptr<benchmark>> judgemark_make(const benchmark_request& request) {
@@ -118,7 +139,9 @@ const std::array<benchmark_entry, 4> entries = {{
     {"eq-bench", false, true, eq_bench_make, eq_bench_failure},
     {"creative-writing", true, true, creative_writing_make,
      [](const benchmark_request& request, const std::string& why) {
-         return judged_failure(request, "creative-writing", request.run.model, why);
+         const bool in_language = !request.pack.creative.test_template.empty();
+         return judged_failure(request, creative_writing_label(in_language ? request.pack.code : ""), request.run.model,
+                               why);
      }},
     {"creative-writing-v3", true, true, creative_writing_3_make,
      [](const benchmark_request& request, const std::string& why) {

@@ -28,6 +28,9 @@ struct benchmark_request {
     bool v1 = false;
     parser_kind parser = parser_kind::REFERENCE;
     v2_scorer scorer = v2_scorer::V2_4;
+    eq_bench_scale scale = eq_bench_scale::REFERENCE;
+    eq_bench_compat compat = eq_bench_compat::NONE;
+    std::filesystem::path creative_prompts;  // --creative-prompts; empty: by language in data_dir
     int transport_attempts = 6;
     std::filesystem::path data_dir;
     std::string judge_prompt_file;  // --judge-prompt

@@ -33,11 +33,7 @@ void run_main(const batch_request& request, cli_context& ctx) {
         fmt::print("{}\n", batch_dry_run_json(*plan, request));
         return;
     }
-    std::string problems;
-    for (const auto& p : batch_plan_problems(*plan)) {
-        problems += (problems.empty() ? "" : "\n") + p;
-    }
-    if (!problems.empty()) {
+    if (const std::string problems = batch_plan_problems_text(*plan); !problems.empty()) {
         throw fatal_error(problems);
     }
     console_listener console;
@@ -128,8 +124,10 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
                     "Instruction template (llama.cpp: YAML file; ooba: template name)");
     cmd->add_option("--run-id", opts->run_id, "Run id, the first part of the run key (default 1)");
     cmd->add_option("--iterations", opts->iterations, "Iterations (default 1)")->check(CLI::Range(1, 1000));
-    cmd->add_option("--parser", opts->parser, "reference (default) or extended")
-        ->check(CLI::IsMember({"reference", "extended"}));
+    for (const auto& o : batch_choice_options(*opts)) {
+        cmd->add_option(o.name, *o.target, o.help)
+            ->check(o.choices.empty() ? CLI::Validator() : CLI::IsMember(o.choices));
+    }
     cmd->add_flag("--legacy-scorer", opts->legacy_scorer, "Score d = 5 as the 2024 leaderboard did (d < 5)");
     cmd->add_option("--concurrency", opts->concurrency, "Requests in flight per endpoint (default 8)")
         ->check(CLI::Range(1, 1024));

@@ -101,7 +101,8 @@ std::optional<std::string> plan_template_find(const std::string& name, const std
 }
 
 std::string plan_run_key(const run_plan_entry& e, const plan_options& options) {
-    return e.run_id + "--" + (options.v1 ? "v1" : "v2") + "--" + e.language + "--" + e.model + "--" + e.lora + "--" +
+    const std::string version = std::string(options.v1 ? "v1" : "v2") + (options.anchored_scale ? "_anchored" : "");
+    return e.run_id + "--" + version + "--" + e.language + "--" + e.model + "--" + e.lora + "--" +
            e.instruction_template + "--" + e.quantization + "--" + e.engine + "--" + e.ooba_params_key + "--" +
            config_filters_string(e.include_patterns, e.exclude_patterns);
 }
@@ -488,6 +489,12 @@ std::string plan_to_json(const run_plan& plan) {
                        {"run_retries", o.run_retries},
                        {"concurrency", o.concurrency},
                        {"results_dir", o.results_dir}};
+    if (o.anchored_scale) {
+        root["options"]["scale"] = "anchored";
+    }
+    if (!o.compat.empty()) {
+        root["options"]["compat"] = o.compat;
+    }
     ojson runs = ojson::array();
     for (const auto& e : plan.runs) {
         ojson r;

@@ -26,6 +26,8 @@ struct plan_options {
     std::string language_pack_file;  // --language-pack: a user's pack (its code is the language)
     bool v1 = false;
     bool revise = false;
+    bool anchored_scale = false;    // --scale anchored: its own version in run keys
+    std::string compat;             // --compat: "" or "jp-fork"
     bool overwrite = false;         // -w
     bool delete_downloads = false;  // -d
     bool fast_download = false;     // -f

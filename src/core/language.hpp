@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace eqb {
@@ -47,6 +48,29 @@ struct prompt_variant {
     std::vector<prompt_rule> rules;
 };
 
+// The anchored rating scale (`--scale anchored`): one line per level, added
+// after the prompt's 0-10 instruction. Empty `lines`: the pack has none.
+struct scale_anchors {
+    // Where the 0-10 instruction is (alternatives, as a rule's markers); the
+    // anchors go after the end of the line holding the first match.
+    std::vector<prompt_marker> instruction;
+    std::string intro;               // a line before the levels; may be empty
+    std::vector<std::string> lines;  // "0 = not at all", ..., "10 = overwhelming"
+};
+
+// Creative Writing in this language: the pack's part for `--language CODE
+// --benchmarks creative-writing`. An empty test_template: the pack has none.
+struct creative_writing_language {
+    std::string
+        test_template;        // the test model's prompt, {writing_prompt} in it, asking for the piece in this language
+    std::string judge_note;   // to the judge, before the criteria: the language, how to read it, keep the format
+    std::string script_name;  // "kana and kanji", for messages
+    std::vector<std::pair<char32_t, char32_t>> script_ranges;  // code point ranges [first, last] of the script
+    double script_share_min = 0.5;                             // the least share of the answer's letters in the script
+    std::size_t min_chars = 300;                               // code points; a shorter piece is asked again
+    std::string language_reminder;  // appended to the request after an answer in another script
+};
+
 // Everything language-specific about EQ-Bench prompts and answers. Loaded from
 // JSON (src/lang/packs/*.json, or a user's file); no code path per language.
 struct language_pack {
@@ -79,6 +103,11 @@ struct language_pack {
     // regexes whose group 1 is the character. Optional: empty skips those checks.
     std::vector<std::string> dialogue_end_markers;
     std::vector<std::string> name_line_patterns;
+
+    // `--scale anchored`: the criteria of each score, in this language.
+    scale_anchors anchors;
+    // Creative Writing written and judged in this language.
+    creative_writing_language creative;
 };
 
 }  // namespace eqb

@@ -295,4 +295,39 @@ prompt_rewrite_result prompt_remove_revision(std::string_view prompt, const lang
     return out;
 }
 
+prompt_rewrite_result prompt_add_scale_anchors(std::string_view prompt, const language_pack& pack) {
+    prompt_rewrite_result out;
+    out.text = std::string(prompt);
+    const scale_anchors& anchors = pack.anchors;
+    if (anchors.lines.empty() || anchors.instruction.empty()) {
+        out.missing.push_back("language pack '" + pack.code + "' has no scale anchors");
+        return out;
+    }
+    auto finder = marker_finder::create(anchors.instruction);
+    if (!finder) {
+        out.missing.push_back("scale_anchors: " + finder.err().message);
+        return out;
+    }
+    const auto found = finder->find(out.text, 0);
+    if (!found) {
+        out.missing.push_back("scale_anchors: " + markers_describe(anchors.instruction) + ": not found");
+        return out;
+    }
+    std::string block;
+    if (!anchors.intro.empty()) {
+        block += "\n" + anchors.intro;
+    }
+    for (const auto& line : anchors.lines) {
+        block += "\n" + line;
+    }
+    auto end = out.text.find('\n', found->pos + found->len);
+    if (end == std::string::npos) {
+        end = out.text.size();
+    }
+    out.text.insert(end, block);
+    out.complete = true;
+    out.variant = "scale anchors";
+    return out;
+}
+
 }  // namespace eqb

@@ -31,6 +31,12 @@ struct prompt_rewrite_result {
 // caller can count and report it. Pure; safe to call from any thread.
 prompt_rewrite_result prompt_remove_revision(std::string_view prompt, const language_pack& pack);
 
+// Adds the pack's scale anchors after the end of the line holding the 0-10
+// instruction (`--scale anchored`). When the pack has no anchors or the
+// instruction is not found, the prompt is returned whole and `complete` is
+// false, with the reason in `missing`. Pure; safe to call from any thread.
+prompt_rewrite_result prompt_add_scale_anchors(std::string_view prompt, const language_pack& pack);
+
 // Checks one rule: the fields its kind needs, no empty marker, patterns that
 // compile. The error message starts with the offending field ("pattern[1]: ...",
 // "until: ...", "replacement: ..."), so a loader can prefix the file and rule.

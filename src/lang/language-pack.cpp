@@ -33,11 +33,11 @@ class pack_reader {
         }
         language_pack pack;
         const bool ok =
-            known_fields(
-                doc, "",
-                {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
-                 "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings", "revised_headings",
-                 "prompt_variants", "dialogue_end_markers", "name_line_patterns", "lenient_pair_pattern"}) &&
+            known_fields(doc, "",
+                         {"code", "name", "question_file", "version_suffix", "reference_pair_pattern",
+                          "reference_first_pass_heading", "reference_revised_heading", "first_pass_headings",
+                          "revised_headings", "prompt_variants", "dialogue_end_markers", "name_line_patterns",
+                          "lenient_pair_pattern", "scale_anchors", "creative_writing"}) &&
             string_field(doc, "", "code", pack.code, true) && string_field(doc, "", "name", pack.name, true) &&
             string_field(doc, "", "question_file", pack.question_file, true) &&
             string_field(doc, "", "version_suffix", pack.version_suffix, false) &&
@@ -53,7 +53,8 @@ class pack_reader {
             pair_pattern_check(pack.reference_pair_pattern, "reference_pair_pattern") &&
             (pack.lenient_pair_pattern.empty() ||
              pair_pattern_check(pack.lenient_pair_pattern, "lenient_pair_pattern")) &&
-            name_patterns_check(pack.name_line_patterns) && variants_read(doc, pack);
+            name_patterns_check(pack.name_line_patterns) && variants_read(doc, pack) && anchors_read(doc, pack) &&
+            creative_read(doc, pack);
         if (!ok) {
             return *error_;
         }
@@ -257,6 +258,114 @@ class pack_reader {
             pack.prompt_variants.push_back(std::move(variant));
         }
         return true;
+    }
+
+    // Optional: {"text"/"pattern": the 0-10 instruction, "intro", "lines": [...]}.
+    bool anchors_read(const json& doc, language_pack& pack) {
+        const auto it = doc.find("scale_anchors");
+        if (it == doc.end()) {
+            return true;
+        }
+        const std::string path = "scale_anchors";
+        if (!it->is_object()) {
+            return fail(path, "expected an object, got " + type_name(*it));
+        }
+        scale_anchors& anchors = pack.anchors;
+        if (!known_fields(*it, path, {"text", "pattern", "intro", "lines"}) ||
+            !markers_read(*it, path, "text", "pattern", anchors.instruction) ||
+            !string_list_field(*it, path, "lines", anchors.lines, true) ||
+            (it->contains("intro") && !string_field(*it, path, "intro", anchors.intro, false))) {
+            return false;
+        }
+        if (anchors.instruction.empty()) {
+            return fail(path, "needs a text or pattern locating the 0-10 instruction");
+        }
+        if (anchors.lines.empty()) {
+            return fail(join(path, "lines"), "expected at least one level");
+        }
+        prompt_rule probe;  // the markers are checked as a delete rule's are
+        probe.markers = anchors.instruction;
+        if (auto err = prompt_rule_check(probe)) {
+            return fail(path, err->message);
+        }
+        return true;
+    }
+
+    // Optional: {"test_template", "judge_note", "script": {"name", "ranges": ["3040-309F", ...],
+    // "min_share"}, "min_chars", "language_reminder"}.
+    bool creative_read(const json& doc, language_pack& pack) {
+        const auto it = doc.find("creative_writing");
+        if (it == doc.end()) {
+            return true;
+        }
+        const std::string path = "creative_writing";
+        if (!it->is_object()) {
+            return fail(path, "expected an object, got " + type_name(*it));
+        }
+        creative_writing_language& cw = pack.creative;
+        if (!known_fields(*it, path, {"test_template", "judge_note", "script", "min_chars", "language_reminder"}) ||
+            !string_field(*it, path, "test_template", cw.test_template, true) ||
+            !string_field(*it, path, "judge_note", cw.judge_note, true) ||
+            !string_field(*it, path, "language_reminder", cw.language_reminder, true)) {
+            return false;
+        }
+        if (cw.test_template.find("{writing_prompt}") == std::string::npos) {
+            return fail(join(path, "test_template"), "must contain {writing_prompt}");
+        }
+        const auto min_chars = it->find("min_chars");
+        if (min_chars == it->end() || !min_chars->is_number_unsigned() || min_chars->get<std::size_t>() == 0) {
+            return fail(join(path, "min_chars"), "expected a positive whole number of characters");
+        }
+        cw.min_chars = min_chars->get<std::size_t>();
+        return script_read(*it, join(path, "script"), cw);
+    }
+
+    bool script_read(const json& parent, const std::string& path, creative_writing_language& cw) {
+        const auto it = parent.find("script");
+        if (it == parent.end()) {
+            return fail(path, "missing");
+        }
+        if (!it->is_object()) {
+            return fail(path, "expected an object, got " + type_name(*it));
+        }
+        std::vector<std::string> ranges;
+        if (!known_fields(*it, path, {"name", "ranges", "min_share"}) ||
+            !string_field(*it, path, "name", cw.script_name, true) ||
+            !string_list_field(*it, path, "ranges", ranges, true)) {
+            return false;
+        }
+        for (std::size_t i = 0; i < ranges.size(); ++i) {
+            const auto field = path + ".ranges[" + std::to_string(i) + "]";
+            const auto dash = ranges[i].find('-');
+            char32_t first = 0;
+            char32_t last = 0;
+            if (dash == std::string::npos || !hex_code_point(ranges[i].substr(0, dash), first) ||
+                !hex_code_point(ranges[i].substr(dash + 1), last) || last < first) {
+                return fail(field, "expected FIRST-LAST in hexadecimal code points, e.g. 3040-309F");
+            }
+            cw.script_ranges.emplace_back(first, last);
+        }
+        if (cw.script_ranges.empty()) {
+            return fail(path + ".ranges", "expected at least one range");
+        }
+        const auto share = it->find("min_share");
+        if (share == it->end() || !share->is_number() || share->get<double>() <= 0.0 || share->get<double>() > 1.0) {
+            return fail(path + ".min_share", "expected a share above 0 and at most 1");
+        }
+        cw.script_share_min = share->get<double>();
+        return true;
+    }
+
+    static bool hex_code_point(const std::string& text, char32_t& out) {
+        constexpr std::size_t max_hex_digits = 6;
+        constexpr unsigned long max_code_point = 0x10FFFF;
+        if (text.empty() || text.size() > max_hex_digits ||
+            text.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+            return false;
+        }
+        const unsigned long value = std::stoul(text, nullptr, 16);
+        out = static_cast<char32_t>(value);
+        return value <= max_code_point;
     }
 
     std::string source_;

@@ -27,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "data/questions.hpp"
+#include "tests/fake-server/fake-server.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/test-support.hpp"
 #include "upload/sheets-upload.hpp"
@@ -835,6 +837,226 @@ TEST(SheetsKeyFile, LocalFileFirstThenTheEnvironment) {
     ::unsetenv(eqb::sheets_credentials_env);
     fs::remove(tmp.path() / "google_creds.json");
     EXPECT_EQ(eqb::sheets_key_file_resolve(tmp.path()), fs::path());
+}
+
+}  // namespace
+
+// ---- the batch: `eqbench run` with [Results upload] google_spreadsheet_url ----
+
+namespace {
+
+// A fake model server answering each EQ-Bench question with its reference
+// scores, one off on the first emotion (so the score is not 100).
+std::unique_ptr<eqb::test::fake_server> model_server(const eqb::question_set& set) {
+    std::vector<std::pair<std::string, std::string>> table;
+    for (const auto& q : set.questions) {
+        const auto& ref = q.reference_fullscale.value_or(q.reference);
+        std::string answer;
+        for (std::size_t i = 0; i < 4; ++i) {
+            const long value = static_cast<long>(ref.scores[i]) + (i == 0 && ref.scores[i] < 10 ? 1 : 0);
+            answer += ref.names[i] + ": " + std::to_string(value) + "\n";
+        }
+        table.emplace_back(q.prompt, answer);
+    }
+    eqb::test::fake_server_config config;
+    config.responder = [table](const eqb::test::fake_request& r) {
+        std::size_t best = 0;
+        const std::string* answer = nullptr;
+        for (const auto& [prompt, text] : table) {
+            const auto diff = std::mismatch(prompt.begin(), prompt.end(), r.prompt.begin(), r.prompt.end());
+            const auto shared = static_cast<std::size_t>(diff.first - prompt.begin());
+            if (shared > best) {
+                best = shared;
+                answer = &text;
+            }
+        }
+        return answer != nullptr ? *answer : std::string("unknown question");
+    };
+    auto server = std::make_unique<eqb::test::fake_server>(std::move(config));
+    if (!server->start()) {
+        throw std::runtime_error("the fake model server did not start");
+    }
+    return server;
+}
+
+// The data rows of benchmark_results.csv (fields without quotes or commas here).
+std::vector<std::vector<std::string>> csv_rows(const fs::path& results_dir) {
+    std::vector<std::vector<std::string>> rows;
+    std::ifstream in(results_dir / "benchmark_results.csv");
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+        std::vector<std::string> fields;
+        std::size_t start = 0;
+        while (true) {
+            const auto comma = line.find(',', start);
+            fields.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            if (comma == std::string::npos) {
+                break;
+            }
+            start = comma + 1;
+        }
+        rows.push_back(std::move(fields));
+    }
+    return rows;
+}
+
+// The list the reference hands to append_row for a CSV row: the score and
+// the parseable count as floats (or "FAILED"), the iterations as an int.
+json reference_list(const std::vector<std::string>& row) {
+    json out = json::array();
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        const bool number = (i == 6 || i == 8) && row[i] != "FAILED";
+        if (number) {
+            out.push_back(std::stod(row[i]));
+        } else if (i == 9) {
+            out.push_back(std::stoi(row[i]));
+        } else {
+            out.push_back(row[i]);
+        }
+    }
+    return out;
+}
+
+class SheetsBatch : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        const auto questions = eqb::test::data_dir() / "eq_bench_v2_questions_171.json";
+        if (!fs::exists(questions)) {
+            GTEST_SKIP() << "needs " << questions;
+        }
+        auto set = eqb::questions_load(questions);
+        ASSERT_TRUE(set) << set.err().message;
+        model_ = model_server(*set);
+        results_ = tmp_.path() / "results";
+    }
+
+    // One batch of one run (`run_id`), uploading to `google`; the key file is
+    // found through GOOGLE_APPLICATION_CREDENTIALS (nothing in the working directory).
+    eqb::test::process_output run_batch(const fake_google& google, const std::string& run_id) {
+        const fs::path key_file = tmp_.path() / "service-account.json";
+        file_write(key_file, key_file_json(google_key().private_pem, google.url() + "/token").dump(2));
+        const fs::path cfg = tmp_.path() / "config.cfg";
+        file_write(cfg, "[OpenAI]\napi_key =\nopenai_compatible_url = " + model_->base_url() +
+                            "/v1\n[Results upload]\ngoogle_spreadsheet_url = https://docs.google.com/spreadsheets/d/" +
+                            spreadsheet_id + "/edit#gid=0\n[Benchmarks to run]\n" + run_id +
+                            ", , fake-model, , , 1, openai, ,\n");
+        return eqb::test::eqbench_run({"--config", cfg.string(), "--results-dir", results_.string(), "--data-dir",
+                                       eqb::test::data_dir().string()},
+                                      tmp_.path(),
+                                      {{"GOOGLE_APPLICATION_CREDENTIALS", key_file.string()},
+                                       {eqb::sheets_api_base_env, google.url()},
+                                       {"OPENAI_API_KEY", ""}});
+    }
+
+    eqb::test::temp_dir tmp_;
+    std::unique_ptr<eqb::test::fake_server> model_;
+    fs::path results_;
+};
+
+TEST_F(SheetsBatch, AFinishedRunAppendsItsCsvRowSignedWithTheServiceAccountKey) {
+    fake_google google({});
+    const auto out = run_batch(google, "sheet1");
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    const auto rows = csv_rows(results_);
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_EQ(rows[0].size(), 14u);
+    EXPECT_EQ(rows[0][7], "eq-bench_v2");
+    // The JWT's signature was checked with the public half, the bearer token with the one issued.
+    EXPECT_EQ(google.bad_signatures(), 0);
+    EXPECT_GE(google.token_requests(), 1);
+    EXPECT_EQ(google.problems(), std::vector<std::string>{});
+    ASSERT_EQ(google.appended().size(), 1u);
+    EXPECT_EQ(google.appended()[0], reference_list(rows[0]));
+    EXPECT_NE(out.out.find("Google Sheets: appended 1 row to 'Sheet1'"), std::string::npos) << out.out;
+    EXPECT_FALSE(fs::exists(results_ / "sheets-pending.jsonl"));
+    // Neither the key nor the JWT nor the token shows anywhere.
+    std::vector<std::string> secrets = google.secrets_seen();
+    secrets.push_back(google_key().private_pem.substr(100, 64));
+    for (const auto& entry : fs::recursive_directory_iterator(tmp_.path())) {
+        if (entry.is_regular_file() && entry.path().filename() != "service-account.json") {
+            const std::string text = eqb::test::read_file(entry.path());
+            for (const auto& s : secrets) {
+                EXPECT_EQ(text.find(s), std::string::npos) << entry.path();
+            }
+        }
+    }
+    for (const auto& s : secrets) {
+        EXPECT_EQ(out.out.find(s), std::string::npos);
+        EXPECT_EQ(out.err.find(s), std::string::npos);
+    }
+}
+
+TEST_F(SheetsBatch, A403KeepsTheRowPendingAndTheNextRunSendsItFirst) {
+    fake_google_config config;
+    config.append_forbidden = 1;
+    fake_google google(config);
+
+    const auto first = run_batch(google, "first");
+    ASSERT_EQ(first.exit_code, 0) << first.out << first.err;  // the run itself succeeded
+    EXPECT_NE(first.err.find("Google Sheets upload failed: appending to 'Sheet1' refused (HTTP 403 PERMISSION_DENIED"),
+              std::string::npos)
+        << first.err;
+    EXPECT_EQ(google.appended().size(), 0u);
+    auto rows = csv_rows(results_);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(pending_rows(results_), std::vector<json>{reference_list(rows[0])});
+
+    const auto second = run_batch(google, "second");
+    ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+    rows = csv_rows(results_);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(google.appended(), (std::vector<json>{reference_list(rows[0]), reference_list(rows[1])}));
+    EXPECT_NE(second.out.find("Google Sheets: appended 2 rows to 'Sheet1'"), std::string::npos) << second.out;
+    EXPECT_FALSE(fs::exists(results_ / "sheets-pending.jsonl"));
+    EXPECT_EQ(google.problems(), std::vector<std::string>{});
+}
+
+TEST_F(SheetsBatch, AFailedRunAppendsItsFailedRowAsTheReferenceDoes) {
+    fake_google google({});
+    const fs::path key_file = tmp_.path() / "service-account.json";
+    file_write(key_file, key_file_json(google_key().private_pem, google.url() + "/token").dump(2));
+    const fs::path cfg = tmp_.path() / "config.cfg";
+    // Nothing listens on port 1: the run fails before its first question.
+    file_write(cfg, std::string("[OpenAI]\napi_key =\nopenai_compatible_url = http://127.0.0.1:1/v1\n") +
+                        "[Results upload]\ngoogle_spreadsheet_url = " + spreadsheet_id +
+                        "\n[Benchmarks to run]\nbroken, , fake-model, , , 1, openai, ,\n");
+    const auto out = eqb::test::eqbench_run({"--config", cfg.string(), "--results-dir", results_.string(), "--data-dir",
+                                             eqb::test::data_dir().string(), "-r", "0"},
+                                            tmp_.path(),
+                                            {{"GOOGLE_APPLICATION_CREDENTIALS", key_file.string()},
+                                             {eqb::sheets_api_base_env, google.url()},
+                                             {"OPENAI_API_KEY", ""}});
+    EXPECT_NE(out.exit_code, 0) << out.out << out.err;
+    const std::string csv = eqb::test::read_file(results_ / "benchmark_results.csv");
+    ASSERT_EQ(google.appended().size(), 1u) << out.err;
+    const json row = google.appended()[0];
+    ASSERT_EQ(row.size(), 14u);
+    EXPECT_EQ(row[0], "broken");
+    EXPECT_EQ(row[6], "FAILED");
+    EXPECT_EQ(row[8], "FAILED");
+    EXPECT_EQ(row[9], 1);
+    ASSERT_TRUE(row[13].is_string());
+    EXPECT_FALSE(row[13].get<std::string>().empty());
+    EXPECT_NE(csv.find(row[13].get<std::string>().substr(0, 20)), std::string::npos) << csv;
+    EXPECT_NE(csv.find("broken," + row[1].get<std::string>()), std::string::npos) << csv;
+}
+
+TEST_F(SheetsBatch, NoKeyFileIsOneLineAndNeverFailsTheRun) {
+    fake_google google({});
+    const fs::path cfg = tmp_.path() / "config.cfg";
+    file_write(cfg, "[OpenAI]\napi_key =\nopenai_compatible_url = " + model_->base_url() +
+                        "/v1\n[Results upload]\ngoogle_spreadsheet_url = " + spreadsheet_id +
+                        "\n[Benchmarks to run]\nnokey, , fake-model, , , 1, openai, ,\n");
+    const auto out = eqb::test::eqbench_run(
+        {"--config", cfg.string(), "--results-dir", results_.string(), "--data-dir", eqb::test::data_dir().string()},
+        tmp_.path(),
+        {{"GOOGLE_APPLICATION_CREDENTIALS", ""}, {eqb::sheets_api_base_env, google.url()}, {"OPENAI_API_KEY", ""}});
+    ASSERT_EQ(out.exit_code, 0) << out.out << out.err;
+    EXPECT_NE(out.err.find("Google Sheets upload failed: no service-account key file"), std::string::npos) << out.err;
+    EXPECT_EQ(google.token_requests(), 0);
+    ASSERT_EQ(csv_rows(results_).size(), 1u);
+    EXPECT_EQ(pending_rows(results_).size(), 1u);
 }
 
 }  // namespace

@@ -42,4 +42,21 @@ TEST(recorded_run_test, other_benchmarks_runs_are_skipped_and_named) {
     EXPECT_NE(broken.err().message.find("raw_inference: missing"), std::string::npos);
 }
 
+TEST(recorded_run_test, an_anchored_run_keeps_its_own_version_label) {
+    const std::string file = R"({
+      "1--v2_anchored--ja--m--------openai----": {
+        "iterations": {"1": {"raw_inference": {"1": "x: 1"}}}}
+    })";
+    const auto runs = eqb::recorded_runs_parse(file, "raw_results.json");
+    ASSERT_TRUE(runs) << runs.err().message;
+    ASSERT_EQ(runs->size(), 1U);
+    EXPECT_TRUE((*runs)[0].anchored);
+    EXPECT_EQ((*runs)[0].language, "ja");
+    EXPECT_EQ((*runs)[0].version, eqb::eq_bench_version::V2);
+    const auto plain = eqb::recorded_runs_parse(
+        R"({"1--v2--ja--m": {"run_metadata": {"language": "ja"}, "iterations": {"1": {"raw_inference": {}}}}})", "x");
+    ASSERT_TRUE(plain) << plain.err().message;
+    EXPECT_FALSE((*plain)[0].anchored);
+}
+
 }  // namespace

@@ -27,6 +27,11 @@ constexpr const char* judge_step = "judge";
 constexpr const char* content_retry_suffix =
     "\n\nKeep it PG-13: leave out language or themes that a content filter would block.";
 
+// The rejection of a piece in another script: the next request carries the pack's reminder.
+constexpr const char* wrong_language_rejection = "the piece is not written in ";
+constexpr const char* wrong_language_cause = "wrong language";
+constexpr double percent = 100.0;
+
 ojson pairs_object(const emotion_pairs& pairs) {
     ojson out = ojson::object();
     for (const auto& p : pairs.items()) {
@@ -50,8 +55,12 @@ class creative_writing_benchmark final : public benchmark {
     creative_writing_benchmark(const creative_writing_settings& settings, const writing_prompt_set& prompts,
                                const creative_writing_templates& templates)
         : settings_(settings), prompts_(prompts), templates_(templates) {
-        key_ = creative_writing_run_key(settings_.run);
+        key_ = creative_writing_run_key(settings_.run, in_language() ? settings_.language_code : "");
         judge_key_ = key_ + "--judge--" + settings_.judge.model;
+        if (in_language()) {
+            templates_.test = settings_.language.test_template;
+            templates_.test_source = "language pack " + settings_.language_code;
+        }
         for (const auto& p : prompts_.prompts) {
             by_id_[p.id] = &p;
         }
@@ -75,7 +84,8 @@ class creative_writing_benchmark final : public benchmark {
                 const std::string seeded = writing_prompt_for_iteration(p, iteration);
                 const long prompt = static_cast<long>(creative_writing_test_prompt(templates_, seeded).size());
                 const long judge = static_cast<long>(
-                    creative_writing_judge_prompt(templates_, seeded, p.reference_output, "", p.criteria).size());
+                    creative_writing_judge_prompt(templates_, seeded, p.reference_output, "", p.criteria, judge_note())
+                        .size());
                 ++out.test.requests;
                 out.test.input_tokens += prompt / chars_per_token;
                 out.test.output_tokens += piece_tokens;
@@ -144,7 +154,7 @@ class creative_writing_benchmark final : public benchmark {
             context, written != nullptr ? written->answer : std::string(),
             [&](const std::string& piece) {
                 return creative_writing_judge_prompt(templates_, seeded, prompt.reference_output, piece,
-                                                     prompt.criteria);
+                                                     prompt.criteria, judge_note());
             },
             fresh ? std::function<std::optional<std::string>(judgement&)>(rewrite) : nullptr);
         if (j.ended_by) {
@@ -209,6 +219,11 @@ class creative_writing_benchmark final : public benchmark {
             }
         }
         auto& lines = summary.report;
+        if (in_language()) {
+            lines.push_back(fmt::format("Language: {} ({}); {} pieces in another script asked again",
+                                        settings_.language_code, settings_.language.script_name,
+                                        language_retries(view)));
+        }
         for (std::size_t i = 0; i < iteration_scores_.size(); ++i) {
             lines.push_back(iteration_scores_[i]
                                 ? fmt::format("Iteration {}: {:.2f}", i + 1, 10.0 * *iteration_scores_[i])
@@ -226,7 +241,9 @@ class creative_writing_benchmark final : public benchmark {
         if (summary.status == "failed") {
             lines.push_back("Benchmark Failed: " + summary.error);
         }
-        lines.push_back("Creative Writing Score: " + python_float_repr(score_));
+        lines.push_back(in_language() ? fmt::format("Creative Writing Score ({}): {}", settings_.language_code,
+                                                    python_float_repr(score_))
+                                      : "Creative Writing Score: " + python_float_repr(score_));
         lines.push_back("Judge: " + settings_.judge.model);
         return summary;
     }
@@ -247,6 +264,9 @@ class creative_writing_benchmark final : public benchmark {
                                  {"judge_model", settings_.judge.model},
                                  {"reasoning", reasoning_metadata(r.reasoning)},
                                  {"judge_reasoning", reasoning_metadata(settings_.judge.reasoning)}};
+        if (in_language()) {
+            entry["run_metadata"]["language"] = settings_.language_code;
+        }
         entry["iterations"] = ojson::object();
         for (int iteration = 1; iteration <= r.iterations; ++iteration) {
             ojson it;
@@ -284,7 +304,7 @@ class creative_writing_benchmark final : public benchmark {
                                               r.lora,
                                               r.quantization,
                                               failed ? "FAILED" : python_float_repr(score_),
-                                              "creative-writing",
+                                              creative_writing_label(in_language() ? settings_.language_code : ""),
                                               failed ? "FAILED" : std::to_string(scored),
                                               std::to_string(r.iterations),
                                               r.engine_name,
@@ -294,9 +314,10 @@ class creative_writing_benchmark final : public benchmark {
         if (auto appended = benchmark_csv_append(r.results_dir / "benchmark_results.csv", row); !appended) {
             return appended;
         }
-        return file_write_atomic(r.results_dir / ("creative-writing-" + text_file_name_part(r.run_id) + "-" +
-                                                  text_file_name_part(r.model) + ".txt"),
-                                 sample_text());
+        const std::string label = creative_writing_label(in_language() ? settings_.language_code : "");
+        return file_write_atomic(
+            r.results_dir / (label + "-" + text_file_name_part(r.run_id) + "-" + text_file_name_part(r.model) + ".txt"),
+            sample_text());
     }
 
   private:
@@ -315,12 +336,18 @@ class creative_writing_benchmark final : public benchmark {
         policy.temperature = local ? creative_writing_local_temperature : creative_writing_api_temperature;
         policy.temperature_step = creative_writing_temperature_step;
         policy.temperature_cap = local ? creative_writing_local_temperature_cap : creative_writing_api_temperature_cap;
+        const creative_writing_language& language = settings_.language;
+        const bool check_script = in_language();
+        const std::size_t min_chars = check_script ? language.min_chars : creative_writing_min_chars;
+        int wrong_script = 0;
         generation g;
         g.loop = answer_loop(
             context, role::TEST, policy,
             [&](const answer_try& t) {
                 chat_request request;
-                request.messages.push_back({"user", t.index == 0 ? base : base + content_retry_suffix});
+                const bool wrong_language = t.rejection.rfind(wrong_language_rejection, 0) == 0;
+                const std::string retry = wrong_language ? language.language_reminder : content_retry_suffix;
+                request.messages.push_back({"user", t.index == 0 ? base : base + retry});
                 request.temperature = t.temperature;
                 request.max_tokens = creative_writing_max_tokens;
                 if (local) {
@@ -328,19 +355,53 @@ class creative_writing_benchmark final : public benchmark {
                 }
                 return request;
             },
-            [](const std::string& received) {
+            [&](const std::string& received) {
                 // The reference strips the piece; an empty or short one is asked again.
                 answer_verdict verdict;
                 verdict.text = python_strip(received);
-                verdict.accepted = python_len(verdict.text) >= creative_writing_min_chars;
-                verdict.rejection = "the piece is shorter than 300 characters";
+                verdict.accepted = python_len(verdict.text) >= min_chars;
+                verdict.rejection = fmt::format("the piece is shorter than {} characters", min_chars);
                 verdict.cause = "too short";
+                if (verdict.accepted && check_script) {
+                    // A piece mostly in another script failed the language: asked again with the reminder.
+                    const double share = creative_writing_script_share(verdict.text, language);
+                    if (share < language.script_share_min) {
+                        verdict.accepted = false;
+                        verdict.rejection =
+                            fmt::format("{}{} ({:.0f}% of its letters, {:.0f}% needed)", wrong_language_rejection,
+                                        language.script_name, percent * share, percent * language.script_share_min);
+                        verdict.cause = wrong_language_cause;
+                        ++wrong_script;
+                    }
+                }
                 return verdict;
             });
         g.record.state = g.loop.accepted ? "done" : "failed";
         g.record.answer = g.loop.text;
         g.record.tries = g.loop.tries;
+        if (check_script) {
+            g.record.parsed_json = ojson{{"language_retries", wrong_script}}.dump();
+        }
         return g;
+    }
+
+    bool in_language() const { return !settings_.language.test_template.empty(); }
+
+    std::string judge_note() const { return in_language() ? settings_.language.judge_note : std::string(); }
+
+    // Pieces in another script that were asked again, over every stored generation.
+    static long language_retries(store_view& view) {
+        long total = 0;
+        for (const auto& item : view.items(role::TEST)) {
+            if (item.step != generate_step || item.parsed_json.empty()) {
+                continue;
+            }
+            const auto doc = ojson::parse(item.parsed_json, nullptr, false);
+            if (doc.is_object() && doc.contains("language_retries") && doc["language_retries"].is_number_integer()) {
+                total += doc["language_retries"].get<long>();
+            }
+        }
+        return total;
     }
 
     std::vector<piece_view> pieces(store_view& view) const {
@@ -422,6 +483,9 @@ class creative_writing_benchmark final : public benchmark {
         meta["prompts_file"] = prompts_.source;
         meta["test_template"] = templates_.test_source;
         meta["judge_template"] = templates_.judge_source;
+        if (in_language()) {
+            meta["language"] = settings_.language_code;
+        }
         meta["endpoints"] = r.endpoints;
         meta["judge_endpoints"] = settings_.judge.endpoints;
         meta["reasoning"] = reasoning_metadata(r.reasoning);
@@ -443,9 +507,14 @@ class creative_writing_benchmark final : public benchmark {
 
 }  // namespace
 
-std::string creative_writing_run_key(const reference_run& r) {
-    return r.run_id + "--creative-writing--" + r.model + "--" + r.lora + "--" + r.instruction_template + "--" +
-           r.quantization + "--" + r.engine_name + "--" + r.ooba_params + "--" + r.download_filters;
+std::string creative_writing_label(const std::string& language_code) {
+    return language_code.empty() ? "creative-writing" : "creative-writing_" + language_code;
+}
+
+std::string creative_writing_run_key(const reference_run& r, const std::string& language_code) {
+    return r.run_id + "--" + creative_writing_label(language_code) + "--" + r.model + "--" + r.lora + "--" +
+           r.instruction_template + "--" + r.quantization + "--" + r.engine_name + "--" + r.ooba_params + "--" +
+           r.download_filters;
 }
 
 result<std::unique_ptr<benchmark>> creative_writing_create(const creative_writing_settings& settings,

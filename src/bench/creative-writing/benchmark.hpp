@@ -12,6 +12,7 @@
 
 #include "bench/creative-writing/prompts.hpp"
 #include "bench/eq-bench/benchmark.hpp"
+#include "core/language.hpp"
 #include "run/benchmark.hpp"
 
 namespace eqb {
@@ -36,11 +37,18 @@ struct judge_settings {
 struct creative_writing_settings {
     reference_run run;
     judge_settings judge;
+    // Written and judged in a language pack's language; "" (and an empty
+    // `language.test_template`) is the reference's English benchmark.
+    std::string language_code;
+    creative_writing_language language;
 };
 
+// The benchmark's label: "creative-writing", or "creative-writing_ja" in a language.
+std::string creative_writing_label(const std::string& language_code);
+
 // The reference's run key:
-// {run_id}--creative-writing--{model}--{lora}--{template}--{quant}--{engine}--{ooba}--{filters}.
-std::string creative_writing_run_key(const reference_run& run);
+// {run_id}--{label}--{model}--{lora}--{template}--{quant}--{engine}--{ooba}--{filters}.
+std::string creative_writing_run_key(const reference_run& run, const std::string& language_code = "");
 
 result<std::unique_ptr<benchmark>> creative_writing_create(const creative_writing_settings& settings,
                                                            const writing_prompt_set& prompts,

@@ -396,16 +396,38 @@ std::string creative_writing_test_prompt(const creative_writing_templates& t, co
 
 std::string creative_writing_judge_prompt(const creative_writing_templates& t, const std::string& seeded_prompt,
                                           const std::string& reference_output, const std::string& response,
-                                          const std::vector<std::string>& criteria) {
+                                          const std::vector<std::string>& criteria, const std::string& judge_note) {
     std::string list;
     for (std::size_t i = 0; i < criteria.size(); ++i) {
         list += (i > 0 ? "\n" : "") + criteria[i];
     }
-    return text_substitute(t.judge, {{"{writing_prompt}", creative_writing_test_prompt(t, seeded_prompt)},
-                                     {"{reference_output}", reference_output},
-                                     {"{test_model_response}", response},
-                                     {"{prefix_text}", creative_writing_criteria_prefix},
-                                     {"{criteria}", list}});
+    return text_substitute(
+        t.judge, {{"{writing_prompt}", creative_writing_test_prompt(t, seeded_prompt)},
+                  {"{reference_output}", reference_output},
+                  {"{test_model_response}", response},
+                  {"{prefix_text}", judge_note.empty() ? std::string(creative_writing_criteria_prefix)
+                                                       : judge_note + "\n\n" + creative_writing_criteria_prefix},
+                  {"{criteria}", list}});
+}
+
+double creative_writing_script_share(std::string_view text, const creative_writing_language& language) {
+    std::size_t letters = 0;
+    std::size_t in_script = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const char32_t cp = utf8_decode(text, pos);
+        if (!python_is_word(cp) || python_is_digit(cp) || cp == U'_') {
+            continue;
+        }
+        ++letters;
+        for (const auto& [first, last] : language.script_ranges) {
+            if (cp >= first && cp <= last) {
+                ++in_script;
+                break;
+            }
+        }
+    }
+    return letters == 0 ? 0.0 : static_cast<double>(in_script) / static_cast<double>(letters);
 }
 
 }  // namespace eqb

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/language.hpp"
 #include "core/result.hpp"
 
 namespace eqb {
@@ -56,10 +57,15 @@ result<creative_writing_templates> creative_writing_templates_load(const std::fi
 std::string creative_writing_test_prompt(const creative_writing_templates& t, const std::string& seeded_prompt);
 // The judge's prompt for one piece. Its {writing_prompt} is the whole prompt the
 // model under test received (the test template around the seeded writing
-// prompt), as the reference's create_judging_prompt gets it.
+// prompt), as the reference's create_judging_prompt gets it. A non-empty
+// `judge_note` (a language pack's) goes before the criteria prefix.
 std::string creative_writing_judge_prompt(const creative_writing_templates& t, const std::string& seeded_prompt,
                                           const std::string& reference_output, const std::string& response,
-                                          const std::vector<std::string>& criteria);
+                                          const std::vector<std::string>& criteria, const std::string& judge_note = "");
+
+// The share of `text`'s letters (Python \w less digits and '_') that lie in
+// the script's code point ranges; 0 for a text without letters.
+double creative_writing_script_share(std::string_view text, const creative_writing_language& language);
 
 // Python literal (str, list, dict, int, float, True/False/None) as JSON; the
 // error says where it stopped.

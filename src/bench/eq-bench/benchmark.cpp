@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "bench/eq-bench/rescore.hpp"
@@ -40,7 +41,10 @@ ojson optional_json(const std::optional<double>& v) {
 std::vector<std::string> csv_row(const eq_bench_settings& settings, const std::string& language, bool failed,
                                  double score, double parseable, const std::string& error_text) {
     const reference_run& r = settings.run;
-    std::string version = settings.v1 ? "eq-bench_v1" : "eq-bench_v2";
+    std::string version = "eq-bench_" + eq_bench_version_label(settings);
+    if (failed && settings.compat == eq_bench_compat::JP_FORK) {
+        version = "eq-bench";  // the fork's failed row: f"{benchmark_type}{lang_suffix}"
+    }
     if (language != "en") {
         version += "_" + language;
     }
@@ -69,13 +73,22 @@ class eq_bench_benchmark final : public benchmark {
         : settings_(settings), questions_(questions), pack_(pack), parser_(std::move(parser)) {
         key_ = eq_bench_run_key(settings_, pack_.code);
         // Prompts are rewritten once per question; all iterations share them.
+        // The fork rewrites only en and de prompts (remove_revision_instructions)
+        // and sends the others whole, still with the 60-token budget.
+        const bool fork_whole =
+            settings_.compat == eq_bench_compat::JP_FORK && pack_.code != "en" && pack_.code != "de";
         for (const auto& q : questions_.questions) {
-            if (settings_.revise) {
+            if (settings_.revise || fork_whole) {
                 prompts_[q.id] = q.prompt;
             } else {
                 auto rewritten = prompt_remove_revision(q.prompt, pack_);
                 prompts_sent_whole_ += rewritten.complete ? 0 : 1;
                 prompts_[q.id] = std::move(rewritten.text);
+            }
+            if (settings_.scale == eq_bench_scale::ANCHORED) {
+                auto anchored = prompt_add_scale_anchors(prompts_[q.id], pack_);
+                prompts_without_anchors_ += anchored.complete ? 0 : 1;
+                prompts_[q.id] = std::move(anchored.text);
             }
         }
     }
@@ -232,12 +245,18 @@ class eq_bench_benchmark final : public benchmark {
         summary.results_json = results.dump();
 
         const reference_run& r = settings_.run;
-        const std::string version = settings_.v1 ? "v1" : "v2";
+        const std::string version = eq_bench_version_label(settings_);
         const std::string label = pack_.code == "en" ? version : version + "_" + pack_.code;
         auto& lines = summary.report;
         if (prompts_sent_whole_ > 0) {
             lines.push_back(fmt::format("Note: {} prompts were sent whole (their revision markers were not found)",
                                         prompts_sent_whole_));
+        }
+        if (prompts_without_anchors_ > 0) {
+            lines.push_back(
+                fmt::format("Note: {} prompts were sent without scale anchors (their 0-10 instruction "
+                            "was not found)",
+                            prompts_without_anchors_));
         }
         lines.push_back("----eq-bench Benchmark Complete----");
         lines.push_back(local_timestamp());
@@ -245,6 +264,9 @@ class eq_bench_benchmark final : public benchmark {
         lines.push_back(time_taken_seconds_line(totals.seconds));
         lines.push_back("Prompt Format: " + r.instruction_template);
         lines.push_back("Model: " + r.model);
+        if (settings_.compat != eq_bench_compat::NONE) {
+            lines.push_back("compat: " + std::string(eq_bench_compat_name(settings_.compat)));
+        }
         if (summary.status == "failed") {
             lines.push_back("Benchmark Failed: " + summary.error);
         }
@@ -333,6 +355,12 @@ class eq_bench_benchmark final : public benchmark {
         meta["revise"] = settings_.revise;
         meta["parser"] = std::string(parser_kind_name(settings_.parser));
         meta["scorer"] = std::string(v2_scorer_name(settings_.scorer));
+        if (settings_.scale == eq_bench_scale::ANCHORED) {
+            meta["scale"] = "anchored";
+        }
+        if (settings_.compat != eq_bench_compat::NONE) {
+            meta["compat"] = std::string(eq_bench_compat_name(settings_.compat));
+        }
         meta["endpoints"] = r.endpoints;
         meta["reasoning"] = reasoning_metadata(r.reasoning);
         if (!sampling_changes_.empty()) {
@@ -349,21 +377,59 @@ class eq_bench_benchmark final : public benchmark {
     std::map<std::string, std::string> prompts_;
     int prompts_sent_whole_ = 0;
     std::vector<std::string> sampling_changes_;  // what endpoints made the client send otherwise
+    int prompts_without_anchors_ = 0;
     recorded_run recorded_;
     rescored_run scores_;
 };
 
 }  // namespace
 
+std::optional<eq_bench_scale> eq_bench_scale_from_string(std::string_view name) {
+    if (name == "reference") {
+        return eq_bench_scale::REFERENCE;
+    }
+    if (name == "anchored") {
+        return eq_bench_scale::ANCHORED;
+    }
+    return std::nullopt;
+}
+
+std::optional<eq_bench_compat> eq_bench_compat_from_string(std::string_view name) {
+    if (name.empty() || name == "none") {
+        return eq_bench_compat::NONE;
+    }
+    if (name == "jp-fork") {
+        return eq_bench_compat::JP_FORK;
+    }
+    return std::nullopt;
+}
+
+std::string_view eq_bench_compat_name(eq_bench_compat compat) {
+    return compat == eq_bench_compat::JP_FORK ? "jp-fork" : "";
+}
+
+std::string eq_bench_version_label(const eq_bench_settings& settings) {
+    const std::string version = settings.v1 ? "v1" : "v2";
+    return settings.scale == eq_bench_scale::ANCHORED ? version + "_anchored" : version;
+}
+
 std::string eq_bench_run_key(const eq_bench_settings& settings, const std::string& language) {
     const reference_run& r = settings.run;
-    return r.run_id + "--" + (settings.v1 ? "v1" : "v2") + "--" + language + "--" + r.model + "--" + r.lora + "--" +
-           r.instruction_template + "--" + r.quantization + "--" + r.engine_name + "--" + r.ooba_params + "--" +
+    return r.run_id + "--" + eq_bench_version_label(settings) + "--" + language + "--" + r.model + "--" + r.lora +
+           "--" + r.instruction_template + "--" + r.quantization + "--" + r.engine_name + "--" + r.ooba_params + "--" +
            r.download_filters;
 }
 
 result<std::unique_ptr<benchmark>> eq_bench_create(const eq_bench_settings& settings, const question_set& questions,
                                                    const language_pack& pack) {
+    constexpr std::array<std::string_view, 4> fork_languages = {"en", "de", "ja", "jahalf"};
+    if (settings.compat == eq_bench_compat::JP_FORK &&
+        std::find(fork_languages.begin(), fork_languages.end(), pack.code) == fork_languages.end()) {
+        return error{"--compat jp-fork: the fork knows en, de, ja and jahalf, not '" + pack.code + "'"};
+    }
+    if (settings.compat == eq_bench_compat::JP_FORK && settings.parser != parser_kind::REFERENCE) {
+        return error{"--compat jp-fork reads answers with the fork's parsers: --parser extended does not apply"};
+    }
     auto parser = eq_bench_parser::create(pack, settings.parser);
     if (!parser) {
         return parser.err();

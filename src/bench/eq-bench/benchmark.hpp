@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/language.hpp"
@@ -46,16 +48,42 @@ struct reference_run {
     reasoning_settings reasoning;        // what the model under test is asked to think
 };
 
+// The rating scale the prompt asks for.
+enum class eq_bench_scale {
+    REFERENCE,  // the dataset's 0-10 instruction as it is
+    ANCHORED,   // plus the language pack's criteria per level: a benchmark version of its own
+};
+
+// Whose behaviour a run reproduces, bugs included.
+enum class eq_bench_compat {
+    NONE,     // the reference v2.4 with SPEC's fixes
+    JP_FORK,  // kuroganegames/EQ-Bench-jp (japanized): ja and jahalf prompts sent unchanged,
+              // the reference parser only, the fork's CSV labels
+};
+
+// Parses "reference" or "anchored"; nullopt otherwise.
+std::optional<eq_bench_scale> eq_bench_scale_from_string(std::string_view name);
+// Parses "" / "none" or "jp-fork"; nullopt otherwise.
+std::optional<eq_bench_compat> eq_bench_compat_from_string(std::string_view name);
+// "jp-fork", or "" for NONE.
+std::string_view eq_bench_compat_name(eq_bench_compat compat);
+
 struct eq_bench_settings {
     reference_run run;
     bool revise = false;
     bool v1 = false;
     parser_kind parser = parser_kind::REFERENCE;
     v2_scorer scorer = v2_scorer::V2_4;
+    eq_bench_scale scale = eq_bench_scale::REFERENCE;
+    eq_bench_compat compat = eq_bench_compat::NONE;
     int transport_attempts = 6;  // for the message of a run with unanswered items
     double price_input_per_million = 0.0;
     double price_output_per_million = 0.0;
 };
+
+// The version label of run keys and the closing block: "v1", "v2", or
+// "v2_anchored" for the anchored scale (never mixed with the reference's).
+std::string eq_bench_version_label(const eq_bench_settings& settings);
 
 // The reference's run key for these settings and language.
 std::string eq_bench_run_key(const eq_bench_settings& settings, const std::string& language);

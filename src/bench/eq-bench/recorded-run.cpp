@@ -46,8 +46,11 @@ void apply_run_key(recorded_run& run) {
         }
         start = at + 2;
     }
-    if (parts.size() >= 3 && (parts[1] == "v1" || parts[1] == "v2")) {
-        run.version = parts[1] == "v1" ? eq_bench_version::V1 : eq_bench_version::V2;
+    // "v2_anchored": the anchored scale, parsed and scored as its base version.
+    const std::string base = parts.size() >= 2 ? parts[1].substr(0, parts[1].find("_anchored")) : "";
+    if (parts.size() >= 3 && (base == "v1" || base == "v2")) {
+        run.version = base == "v1" ? eq_bench_version::V1 : eq_bench_version::V2;
+        run.anchored = base != parts[1];
         if (!parts[2].empty()) {
             run.language = parts[2];
         }
@@ -131,6 +134,9 @@ result<recorded_run> read_reference_run(const std::string& key, const ojson& ent
         }
         if (meta.contains("language") && meta["language"].is_string() && !meta["language"].get<std::string>().empty()) {
             run.language = meta["language"].get<std::string>();
+        }
+        if (meta.contains("scale") && meta["scale"].is_string()) {
+            run.anchored = meta["scale"].get<std::string>() == "anchored";
         }
         if (meta.contains("eq_bench_version") && meta["eq_bench_version"].is_string()) {
             run.version =

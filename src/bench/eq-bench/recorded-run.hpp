@@ -25,6 +25,7 @@ struct recorded_run {
     std::string language = "en";  // en, de, ja, jahalf
     eq_bench_version version = eq_bench_version::V2;
     bool revise = false;
+    bool anchored = false;       // `--scale anchored` (key v2_anchored, metadata scale): its own label
     int n_iterations = 1;        // configured count: the run score divides by it
     std::string questions_file;  // file name in the data directory, if the record names one
     std::vector<recorded_iteration> iterations;

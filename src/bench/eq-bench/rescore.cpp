@@ -116,7 +116,8 @@ result<recorded_score> recorded_scorer::score(const recorded_run& run, v2_scorer
         out.extended = eq_bench_rescore(run, *questions, **extended_parser, scorer);
         out.extra_answers = parseable_count(*out.extended) - parseable_count(out.reference);
     }
-    const std::string version = run.version == eq_bench_version::V1 ? "v1" : "v2";
+    const std::string version =
+        std::string(run.version == eq_bench_version::V1 ? "v1" : "v2") + (run.anchored ? "_anchored" : "");
     out.label = run.language == "en" ? version : version + "_" + run.language;
     out.questions = questions->questions.size();
     return out;
