@@ -234,6 +234,22 @@ std::vector<batch_choice_option> batch_choice_options(batch_request& request) {
          "directory, made by `eqbench translate`)",
          &request.creative_prompts,
          {}},
+        {"--reasoning",
+         "auto (default: the reference's request), off or on: whether the model thinks",
+         &request.reasoning.mode,
+         {"auto", "off", "on"}},
+        {"--reasoning-effort",
+         "low, medium or high (implies on)",
+         &request.reasoning.effort,
+         {"low", "medium", "high"}},
+        {"--judge-reasoning",
+         "auto (default), off or on: whether the judge thinks",
+         &request.judge_reasoning.mode,
+         {"auto", "off", "on"}},
+        {"--judge-reasoning-effort",
+         "low, medium or high (implies on)",
+         &request.judge_reasoning.effort,
+         {"low", "medium", "high"}},
     };
 }
 

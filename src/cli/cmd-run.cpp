@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "batch/launch.hpp"
+#include "bench/registry.hpp"
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "data/data-dir.hpp"
@@ -65,8 +66,7 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
                              "eqbench --benchmarks eq-bench -l de --dry-run"}));
     cmd->add_option("--config", opts->config_path, "The config file (default: ./config.cfg)");
     cmd->add_flag("--dry-run", opts->dry_run, "Print the parsed run plan as JSON and send nothing");
-    cmd->add_option("--benchmarks", opts->benchmarks, "eq-bench, creative-writing, judgemark (default eq-bench)")
-        ->expected(1, -1);
+    cmd->add_option("--benchmarks", opts->benchmarks, benchmark_names_text() + " (default eq-bench)")->expected(1, -1);
     cmd->add_option("-l,--language", opts->language, "en, de, ja or jahalf (default en)");
     cmd->add_option("--language-pack", opts->language_pack_file,
                     "A language pack file (JSON, as src/lang/packs/*.json) for a language eqbench does not ship");
@@ -102,17 +102,12 @@ void cmd_run_register(CLI::App& app, cli_context& ctx) {
                   "eqbench3, creative-writing-v3: judge the stored transcripts or pieces again");
     cmd->add_option("--elo-seed", opts->pairwise.elo_seed,
                     "creative-writing-v3: the seed of the matchup sampling (default 42; the reference's is unseeded)");
-    for (auto [prefix, r, who] : {std::tuple{"--", &opts->reasoning, "the model"},
-                                  std::tuple{"--judge-", &opts->judge_reasoning, "the judge"}}) {
-        cmd->add_option(std::string(prefix) + "reasoning", r->mode,
-                        fmt::format("auto (default: the reference's request), off or on: whether {} thinks", who))
-            ->check(CLI::IsMember({"auto", "off", "on"}, CLI::ignore_case));
-        cmd->add_option(std::string(prefix) + "reasoning-budget", r->budget,
-                        fmt::format("Thinking tokens added to {}'s every output limit (implies on)", who))
-            ->check(CLI::Range(0, 10000000));
-        cmd->add_option(std::string(prefix) + "reasoning-effort", r->effort, "low, medium or high (implies on)")
-            ->check(CLI::IsMember({"low", "medium", "high"}, CLI::ignore_case));
-    }
+    cmd->add_option("--reasoning-budget", opts->reasoning.budget,
+                    "Thinking tokens added to every output limit of the model (implies on)")
+        ->check(CLI::Range(0, 10000000));
+    cmd->add_option("--judge-reasoning-budget", opts->judge_reasoning.budget,
+                    "Thinking tokens added to every output limit of the judge (implies on)")
+        ->check(CLI::Range(0, 10000000));
     cmd->add_option("--model", opts->model, "One run from flags: the model name as the server knows it");
     cmd->add_option("--base-url", opts->base_urls, "Server base URL; repeat to balance over several");
     cmd->add_option("--api-key-env", opts->api_key_env,

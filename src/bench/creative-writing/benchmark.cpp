@@ -490,6 +490,7 @@ class creative_writing_benchmark final : public benchmark {
         meta["judge_endpoints"] = settings_.judge.endpoints;
         meta["reasoning"] = reasoning_metadata(r.reasoning);
         meta["judge_reasoning"] = reasoning_metadata(settings_.judge.reasoning);
+        meta.update(provenance_metadata({prompts_.source, templates_.test_source, templates_.judge_source}));
         return meta;
     }
 

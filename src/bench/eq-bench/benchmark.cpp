@@ -363,6 +363,7 @@ class eq_bench_benchmark final : public benchmark {
         }
         meta["endpoints"] = r.endpoints;
         meta["reasoning"] = reasoning_metadata(r.reasoning);
+        meta.update(provenance_);
         if (!sampling_changes_.empty()) {
             meta["sampling_changes"] = sampling_changes_;
         }
@@ -376,6 +377,7 @@ class eq_bench_benchmark final : public benchmark {
     std::string key_;
     std::map<std::string, std::string> prompts_;
     int prompts_sent_whole_ = 0;
+    ojson provenance_ = provenance_metadata({questions_.path});
     std::vector<std::string> sampling_changes_;  // what endpoints made the client send otherwise
     int prompts_without_anchors_ = 0;
     recorded_run recorded_;
