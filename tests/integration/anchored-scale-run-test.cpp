@@ -16,6 +16,7 @@
 #include "lang/language-pack.hpp"
 #include "tests/fake-server/fake-server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/replay.hpp"
 #include "tests/support/test-support.hpp"
 
 namespace {
@@ -54,17 +55,7 @@ recorded_run run_once(const std::string& language, const eqb::question_set& set,
         }
         // The question whose prompt shares the longest beginning: anchors and
         // rewriting change only what follows the dialogue.
-        std::size_t best = 0;
-        const std::string* answer = nullptr;
-        for (const auto& [prompt, text] : table) {
-            const auto diff = std::mismatch(prompt.begin(), prompt.end(), r.prompt.begin(), r.prompt.end());
-            const auto shared = static_cast<std::size_t>(diff.first - prompt.begin());
-            if (shared > best) {
-                best = shared;
-                answer = &text;
-            }
-        }
-        return answer != nullptr ? *answer : std::string("unknown question");
+        return eqb::test::answer_by_longest_prefix(table, r.prompt);
     };
     eqb::test::fake_server server(std::move(config));
     if (!server.start()) {

@@ -14,6 +14,7 @@
 #include "data/questions.hpp"
 #include "tests/fake-server/fake-server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/replay.hpp"
 #include "tests/support/test-support.hpp"
 
 namespace {
@@ -74,17 +75,7 @@ language_run run_language(const std::string& language, const std::string& file, 
     }
     eqb::test::fake_server_config config;
     config.responder = [table](const eqb::test::fake_request& r) {
-        std::size_t best = 0;
-        const std::string* answer = nullptr;
-        for (const auto& [prompt, text] : table) {
-            const auto diff = std::mismatch(prompt.begin(), prompt.end(), r.prompt.begin(), r.prompt.end());
-            const auto shared = static_cast<std::size_t>(diff.first - prompt.begin());
-            if (shared > best) {
-                best = shared;
-                answer = &text;
-            }
-        }
-        return answer != nullptr ? *answer : std::string("unknown question");
+        return eqb::test::answer_by_longest_prefix(table, r.prompt);
     };
     eqb::test::fake_server server(std::move(config));
     if (!server.start()) {

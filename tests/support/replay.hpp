@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -16,6 +17,24 @@
 #include "tests/support/test-support.hpp"
 
 namespace eqb::test {
+
+// The answer of the (prompt, answer) pair whose prompt shares the longest
+// beginning with `prompt` (anchors and prompt rewriting change only what
+// follows the dialogue), or "unknown question".
+inline std::string answer_by_longest_prefix(const std::vector<std::pair<std::string, std::string>>& table,
+                                            const std::string& prompt) {
+    std::size_t best = 0;
+    const std::string* answer = nullptr;
+    for (const auto& [known, text] : table) {
+        const auto diff = std::mismatch(known.begin(), known.end(), prompt.begin(), prompt.end());
+        const auto shared = static_cast<std::size_t>(diff.first - known.begin());
+        if (shared > best) {
+            best = shared;
+            answer = &text;
+        }
+    }
+    return answer != nullptr ? *answer : std::string("unknown question");
+}
 
 class conformance_replay {
   public:
